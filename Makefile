@@ -1,0 +1,65 @@
+# Datong: two commands do everything on a fresh machine.
+#   make run    install, generate demo data, load it, build the warehouse on DuckDB
+#   make test   lint, build + every data/unit test on demo data, pytest
+# Point the build at your own exports with RAW_DIR=<dir> make run (the layout of
+# ../shared/RAW_CONTRACT.md: <dir>/<source>/<table>.csv|parquet).
+
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PERSONS ?= 5000
+SEED ?= 20240601
+DATA_DIR ?= data/demo
+RAW_DIR ?= $(DATA_DIR)/raw
+TRUTH_DIR ?= $(DATA_DIR)/truth
+export DATONG_DUCKDB_PATH ?= warehouse/datong.duckdb
+export DBT_PROFILES_DIR := $(CURDIR)/profiles
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+DBT := $(BIN)/dbt
+
+.PHONY: run test install generate load build summary lint docs pytest clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+# Demo data is generated only when RAW_DIR is the demo directory (not a retailer's own).
+generate: install
+ifeq ($(RAW_DIR),$(DATA_DIR)/raw)
+	$(BIN)/datong generate --persons $(PERSONS) --seed $(SEED) --out $(DATA_DIR)
+else
+	@echo "RAW_DIR=$(RAW_DIR): using existing exports, no demo data generated"
+endif
+
+load: install
+	$(BIN)/datong load --raw-dir $(RAW_DIR) --target dev
+
+build: install
+	$(DBT) deps --quiet || true
+	$(DBT) build --target dev
+
+summary: install
+	$(BIN)/datong summary --target dev
+
+run: install generate load build summary
+
+lint: install
+	$(BIN)/sqlfluff lint models tests/singular --processes 2
+
+pytest: install
+	$(BIN)/pytest -q
+
+test: install lint generate load build pytest
+
+docs: install
+	$(DBT) docs generate --target dev
+
+clean:
+	rm -rf target logs warehouse data reports

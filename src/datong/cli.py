@@ -1,0 +1,34 @@
+"""Command-line entry point: `datong <command> ...`.
+
+Each command lives in its own module and exposes `add_arguments(parser)` and `run(args)`;
+this file only wires them together so that a command's imports are paid only when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = {
+    "generate": ("datong.generator.cli", "Generate a demo raw directory with ground truth."),
+    "load": ("datong.loader", "Load a raw directory into the warehouse's raw schemas."),
+    "summary": ("datong.summary", "Print headline figures of a built warehouse."),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="datong", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    modules = {}
+    for name, (module_name, help_text) in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module = importlib.import_module(module_name)
+        module.add_arguments(command_parser)
+        modules[name] = module
+    args = parser.parse_args(argv)
+    return int(modules[args.command].run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
