@@ -13,6 +13,7 @@ SEED ?= 20240601
 DATA_DIR ?= data/demo
 RAW_DIR ?= $(DATA_DIR)/raw
 TRUTH_DIR ?= $(DATA_DIR)/truth
+export DATONG_TRUTH_DIR ?= $(TRUTH_DIR)
 export DATONG_DUCKDB_PATH ?= warehouse/datong.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false

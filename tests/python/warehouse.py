@@ -1,0 +1,60 @@
+"""A demo warehouse built once per test session, for the tests that compare it with truth.
+
+`make test` builds the warehouse on demo data before pytest and passes its location through
+DATONG_DUCKDB_PATH and DATONG_TRUTH_DIR; run alone, pytest builds a small one itself in a
+temporary directory (generate, load, `dbt build`), so these tests never depend on a step
+done by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class DemoWarehouse:
+    duckdb_path: Path
+    truth_dir: Path
+
+
+def _run(command: list[str], env: dict[str, str]) -> None:
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(command)} failed ({result.returncode}):\n"
+            f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        )
+
+
+def build_demo_warehouse(workdir: Path, persons: int = 2000, seed: int = 7) -> DemoWarehouse:
+    data_dir = workdir / "demo"
+    env = dict(os.environ)
+    env.update(
+        DATONG_DUCKDB_PATH=str(workdir / "datong.duckdb"),
+        DBT_PROFILES_DIR=str(REPO / "profiles"),
+        DBT_TARGET_PATH=str(workdir / "target"),
+        DBT_LOG_PATH=str(workdir / "logs"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DO_NOT_TRACK="1",
+    )
+    datong = str(BIN / "datong")
+    _run([datong, "generate", "--persons", str(persons), "--seed", str(seed),
+          "--out", str(data_dir)], env)
+    _run([datong, "load", "--raw-dir", str(data_dir / "raw"), "--target", "dev"], env)
+    _run([str(BIN / "dbt"), "build", "--target", "dev", "--quiet"], env)
+    return DemoWarehouse(workdir / "datong.duckdb", data_dir / "truth")
+
+
+def demo_warehouse_from_env_or_build(tmp_factory) -> DemoWarehouse:
+    duckdb_path = os.environ.get("DATONG_DUCKDB_PATH")
+    truth_dir = os.environ.get("DATONG_TRUTH_DIR")
+    if duckdb_path and truth_dir and Path(duckdb_path).exists() and Path(truth_dir).exists():
+        return DemoWarehouse(Path(duckdb_path), Path(truth_dir))
+    return build_demo_warehouse(tmp_factory.mktemp("warehouse"))
