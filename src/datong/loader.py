@@ -1,0 +1,438 @@
+"""`datong load`: copy a raw directory into the warehouse's `raw_<source>` schemas, as text.
+
+A raw directory holds one file per contract table, `<dir>/<source>/<table>.csv` or
+`<dir>/<source>/<table>.parquet` (see ../shared/RAW_CONTRACT.md and docs/loading.md). Every
+contract column is loaded as text exactly as it arrives: typing, trimming and validation are
+staging's job. Two lineage columns are appended (docs/data_quality.md): `_source_file`, the
+file's path relative to the raw directory, and `_row_number`, the 1-based position of the row
+in that file, numbered here in file order.
+
+Files are read with pyarrow in streaming batches and written batch by batch, so memory stays
+bounded whatever the file size. Targets:
+
+- `dev`: a DuckDB file; each load replaces the raw tables in one transaction.
+- `spark`: Parquet-backed tables in the Hive metastore of the `spark` output of
+  profiles/profiles.yml, the same session settings that dbt uses (see spark_session.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from datong.contract import LINEAGE_COLUMNS, TABLES, RawTable
+
+if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
+    import pyarrow as pa
+
+DEFAULT_DUCKDB_PATH = "warehouse/datong.duckdb"
+FORMATS = ("csv", "parquet")
+CSV_BLOCK_BYTES = 8 << 20
+PARQUET_BATCH_ROWS = 256 * 1024
+
+
+class LoadError(Exception):
+    """An expected problem with the raw directory: reported as one message, no traceback."""
+
+
+@dataclass
+class RawFile:
+    """One contract table's file in the raw directory, with its header checked."""
+
+    table: RawTable
+    path: Path
+    relative_path: str
+    file_format: str
+    columns: tuple[str, ...] = ()
+    extra_columns: tuple[str, ...] = field(default=())
+
+    @property
+    def output_columns(self) -> tuple[str, ...]:
+        """Columns of the raw table: the contract's, the lineage columns, then any extras."""
+        return self.table.columns + LINEAGE_COLUMNS + self.extra_columns
+
+
+@dataclass
+class LoadResult:
+    table: RawTable
+    relative_path: str
+    rows: int
+    seconds: float
+
+
+# --------------------------------------------------------------------------------------------
+# Discovery and header checks
+# --------------------------------------------------------------------------------------------
+
+
+def find_raw_file(raw_dir: Path, table: RawTable) -> RawFile:
+    """Return the CSV or Parquet file of `table`; exactly one of the two must exist."""
+    candidates = [raw_dir / table.source / f"{table.name}.{fmt}" for fmt in FORMATS]
+    present = [path for path in candidates if path.is_file()]
+    if not present:
+        raise LoadError(
+            f"missing table file for {table.qualified_name}: expected "
+            f"{candidates[0]} or {candidates[1]}"
+        )
+    if len(present) > 1:
+        raise LoadError(
+            f"two files for {table.qualified_name}: {present[0]} and {present[1]}; "
+            "keep exactly one of them"
+        )
+    path = present[0]
+    return RawFile(
+        table=table,
+        path=path,
+        relative_path=path.relative_to(raw_dir).as_posix(),
+        file_format=path.suffix.lstrip("."),
+    )
+
+
+def _csv_header(path: Path) -> tuple[str, ...]:
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise LoadError(f"cannot read {path}: {exc}") from exc
+    if not header:
+        raise LoadError(f"cannot read {path}: the file is empty (no header row)")
+    return tuple(header)
+
+
+def _parquet_header(path: Path) -> tuple[str, ...]:
+    import pyarrow.parquet as pq
+
+    try:
+        return tuple(pq.read_schema(path).names)
+    except Exception as exc:  # pyarrow raises several types for a corrupt file
+        raise LoadError(f"cannot read {path}: {exc}") from exc
+
+
+def check_header(raw_file: RawFile) -> list[str]:
+    """Fill the file's columns; raise on a missing or repeated column, return warnings."""
+    read_header = _csv_header if raw_file.file_format == "csv" else _parquet_header
+    columns = read_header(raw_file.path)
+    repeated = sorted({name for name in columns if columns.count(name) > 1})
+    if repeated:
+        raise LoadError(f"{raw_file.path}: repeated column(s) {', '.join(repeated)}")
+    missing = [name for name in raw_file.table.columns if name not in columns]
+    if missing:
+        raise LoadError(
+            f"{raw_file.path}: missing column(s) {', '.join(missing)} "
+            f"(the contract of {raw_file.table.qualified_name} requires them)"
+        )
+    clashing = [name for name in columns if name in LINEAGE_COLUMNS]
+    if clashing:
+        raise LoadError(
+            f"{raw_file.path}: column(s) {', '.join(clashing)} are reserved for the loader's "
+            "lineage columns"
+        )
+    raw_file.columns = columns
+    raw_file.extra_columns = tuple(name for name in columns if name not in raw_file.table.columns)
+    return [
+        f"{raw_file.path}: extra column {name!r} is not in the contract; loaded as text"
+        for name in raw_file.extra_columns
+    ]
+
+
+def discover(raw_dir: Path) -> tuple[list[RawFile], list[str]]:
+    """Find and check every contract table's file before anything is written."""
+    if not raw_dir.is_dir():
+        raise LoadError(f"raw directory {raw_dir} does not exist")
+    raw_files, warnings = [], []
+    for table in TABLES:
+        raw_file = find_raw_file(raw_dir, table)
+        warnings.extend(check_header(raw_file))
+        raw_files.append(raw_file)
+    return raw_files, warnings
+
+
+# --------------------------------------------------------------------------------------------
+# Reading: streaming batches of text columns with lineage
+# --------------------------------------------------------------------------------------------
+
+
+def output_schema(raw_file: RawFile) -> pa.Schema:
+    import pyarrow as pa
+
+    fields = [pa.field(name, pa.string()) for name in raw_file.table.columns]
+    fields += [pa.field("_source_file", pa.string()), pa.field("_row_number", pa.int64())]
+    fields += [pa.field(name, pa.string()) for name in raw_file.extra_columns]
+    return pa.schema(fields)
+
+
+def _csv_batches(raw_file: RawFile) -> Iterator[pa.RecordBatch]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    reader = pacsv.open_csv(
+        raw_file.path,
+        read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=True),
+        # Quoted values may hold line breaks (addresses); a record is not a line.
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in raw_file.columns},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    with reader:
+        yield from reader
+
+
+def _parquet_batches(raw_file: RawFile) -> Iterator[pa.RecordBatch]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(raw_file.path) as parquet_file:
+        for batch in parquet_file.iter_batches(batch_size=PARQUET_BATCH_ROWS, use_threads=True):
+            arrays = [
+                column if column.type == pa.string() else column.cast(pa.string())
+                for column in batch.columns
+            ]
+            yield pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+def iter_batches(raw_file: RawFile) -> Iterator[pa.RecordBatch]:
+    """Yield the file's rows as batches of `output_schema`, numbered in file order.
+
+    Any failure to read or decode the file is raised as a LoadError naming it.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    schema = output_schema(raw_file)
+    source = _csv_batches if raw_file.file_format == "csv" else _parquet_batches
+    next_row = 1
+    batches = source(raw_file)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+            raise LoadError(
+                f"cannot read {raw_file.path} after row {next_row - 1}: {exc}"
+            ) from exc
+        rows = batch.num_rows
+        if rows == 0:
+            continue
+        by_name = dict(zip(batch.schema.names, batch.columns, strict=True))
+        arrays = [by_name[name] for name in raw_file.table.columns]
+        arrays.append(pa.repeat(pa.scalar(raw_file.relative_path, pa.string()), rows))
+        arrays.append(pa.array(np.arange(next_row, next_row + rows, dtype=np.int64)))
+        arrays.extend(by_name[name] for name in raw_file.extra_columns)
+        next_row += rows
+        yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+class _BatchStream:
+    """Batches as an Arrow stream for an engine to pull, keeping our own errors intact.
+
+    An exception raised inside an Arrow stream reaches the caller rewrapped by the engine;
+    the original is kept here so that the load reports the LoadError itself.
+    """
+
+    def __init__(self, raw_file: RawFile) -> None:
+        self.raw_file = raw_file
+        self.rows = 0
+        self.error: LoadError | None = None
+
+    def _generate(self) -> Iterator[pa.RecordBatch]:
+        try:
+            for batch in iter_batches(self.raw_file):
+                self.rows += batch.num_rows
+                yield batch
+        except LoadError as exc:
+            self.error = exc
+            raise
+
+    def reader(self) -> pa.RecordBatchReader:
+        import pyarrow as pa
+
+        return pa.RecordBatchReader.from_batches(output_schema(self.raw_file), self._generate())
+
+
+# --------------------------------------------------------------------------------------------
+# DuckDB
+# --------------------------------------------------------------------------------------------
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def resolve_duckdb_path(cli_path: str | None) -> Path:
+    return Path(cli_path or os.environ.get("DATONG_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH)
+
+
+def load_duckdb(raw_files: list[RawFile], database: Path, report=print) -> list[LoadResult]:
+    """Replace every raw table in the DuckDB file, all tables in one transaction."""
+    import duckdb
+
+    database.parent.mkdir(parents=True, exist_ok=True)
+    results = []
+    try:
+        connection = duckdb.connect(str(database))
+    except duckdb.Error as exc:
+        raise LoadError(f"cannot open DuckDB file {database}: {exc}") from exc
+    try:
+        connection.execute("begin transaction")
+        for schema in dict.fromkeys(raw_file.table.schema for raw_file in raw_files):
+            connection.execute(f"create schema if not exists {_quote(schema)}")
+        for raw_file in raw_files:
+            started = time.perf_counter()
+            relation = f"{_quote(raw_file.table.schema)}.{_quote(raw_file.table.name)}"
+            column_sql = ", ".join(
+                f"{_quote(name)} {'bigint' if name == '_row_number' else 'varchar'}"
+                for name in raw_file.output_columns
+            )
+            connection.execute(f"drop table if exists {relation}")
+            connection.execute(f"create table {relation} ({column_sql})")
+            stream = _BatchStream(raw_file)
+            connection.register("datong_raw_batches", stream.reader())
+            try:
+                connection.execute(f"insert into {relation} select * from datong_raw_batches")
+            except duckdb.Error as exc:
+                if stream.error is not None:
+                    raise stream.error from exc
+                raise
+            finally:
+                connection.unregister("datong_raw_batches")
+            result = LoadResult(
+                raw_file.table,
+                raw_file.relative_path,
+                stream.rows,
+                time.perf_counter() - started,
+            )
+            report(format_result(result))
+            results.append(result)
+        connection.execute("commit")
+    except BaseException:
+        connection.execute("rollback")
+        raise
+    finally:
+        connection.close()
+    return results
+
+
+# --------------------------------------------------------------------------------------------
+# Spark
+# --------------------------------------------------------------------------------------------
+
+
+def load_spark(raw_files: list[RawFile], report=print) -> list[LoadResult]:
+    """Write every raw table as a Parquet-backed table of the shared Hive metastore.
+
+    pyarrow streams each file into Parquet in a scratch directory beside the Spark warehouse;
+    Spark then copies it into a managed table (`create table ... using parquet as select`),
+    which replaces the previous one. Spark itself never holds more than a scan's worth.
+    """
+    import pyarrow.parquet as pq
+
+    from datong.spark_session import ProfileError, spark_session, spark_settings
+
+    try:
+        settings = spark_settings()
+    except ProfileError as exc:
+        raise LoadError(str(exc)) from exc
+    warehouse_dir = Path(settings.get("spark.sql.warehouse.dir", "spark-warehouse")).resolve()
+    scratch_root = warehouse_dir.parent / "_loading"
+    spark = spark_session(settings)
+    results = []
+    try:
+        for schema in dict.fromkeys(raw_file.table.schema for raw_file in raw_files):
+            spark.sql(f"create database if not exists `{schema}`")
+        for raw_file in raw_files:
+            started = time.perf_counter()
+            scratch = scratch_root / raw_file.table.schema / raw_file.table.name
+            shutil.rmtree(scratch, ignore_errors=True)
+            scratch.mkdir(parents=True)
+            rows = 0
+            with pq.ParquetWriter(scratch / "part-00000.parquet", output_schema(raw_file)) as out:
+                for batch in iter_batches(raw_file):
+                    out.write_batch(batch)
+                    rows += batch.num_rows
+            relation = f"`{raw_file.table.schema}`.`{raw_file.table.name}`"
+            spark.sql(f"drop table if exists {relation}")
+            spark.sql(
+                f"create table {relation} using parquet as "
+                f"select * from parquet.`{scratch.as_uri()}`"
+            )
+            shutil.rmtree(scratch, ignore_errors=True)
+            result = LoadResult(
+                raw_file.table, raw_file.relative_path, rows, time.perf_counter() - started
+            )
+            report(format_result(result))
+            results.append(result)
+    finally:
+        shutil.rmtree(scratch_root, ignore_errors=True)
+        spark.stop()
+    return results
+
+
+# --------------------------------------------------------------------------------------------
+# Command
+# --------------------------------------------------------------------------------------------
+
+
+def format_result(result: LoadResult) -> str:
+    rate = result.rows / result.seconds if result.seconds > 0 else 0.0
+    name = f"{result.table.schema}.{result.table.name}"
+    return (
+        f"  {name:<30} {result.rows:>12,} rows "
+        f"{result.seconds:8.2f} s {rate:>12,.0f} rows/s  {result.relative_path}"
+    )
+
+
+def load(
+    raw_dir: Path, target: str, duckdb_path: str | None = None, report=print, warn=None
+) -> list[LoadResult]:
+    """Check the whole raw directory, then load it into `target`. Raises LoadError."""
+    warn = warn or (lambda message: print(f"warning: {message}", file=sys.stderr))
+    raw_files, warnings = discover(raw_dir)
+    for message in warnings:
+        warn(message)
+    if target == "dev":
+        database = resolve_duckdb_path(duckdb_path)
+        report(f"loading {raw_dir} into DuckDB {database}")
+        return load_duckdb(raw_files, database, report)
+    if target == "spark":
+        report(f"loading {raw_dir} into Spark")
+        return load_spark(raw_files, report)
+    raise LoadError(f"unknown target {target!r}: use dev or spark")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--raw-dir", required=True, type=Path, help="directory of <source>/<table>.csv|parquet"
+    )
+    parser.add_argument("--target", choices=("dev", "spark"), default="dev")
+    parser.add_argument(
+        "--duckdb-path",
+        help=f"DuckDB file for --target dev (default: $DATONG_DUCKDB_PATH or "
+        f"{DEFAULT_DUCKDB_PATH})",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    try:
+        results = load(args.raw_dir, args.target, args.duckdb_path)
+    except LoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    total_rows = sum(result.rows for result in results)
+    print(
+        f"loaded {len(results)} tables, {total_rows:,} rows "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return 0
