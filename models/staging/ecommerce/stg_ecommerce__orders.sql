@@ -1,0 +1,65 @@
+with
+
+orders as (
+    select * from {{ ref('base_ecommerce__orders') }}
+),
+
+usable_orders as (
+    select * from orders
+    where reject_reason is null
+),
+
+deduplicated as (
+    {# A later export carries the order's newer status; exact repeats tie on updated_at. #}
+    select * from usable_orders
+    qualify row_number() over (
+        partition by order_id
+        order by updated_at desc nulls last, _row_number asc
+    ) = 1
+),
+
+final as (
+    select
+        -- ids
+        order_id,
+        platform_order_id,
+        shop_id,
+        buyer_id,
+        pickup_store_id,
+
+        -- strings
+        platform,
+        status,
+        receiver_name,
+        receiver_phone,
+        receiver_phone_masked,
+        receiver_phone_invalid_reason,
+        receiver_province,
+        receiver_city,
+        receiver_district,
+        receiver_address,
+
+        -- numerics
+        goods_amount,
+        discount_amount,
+        shipping_fee,
+        paid_amount,
+        refund_amount,
+
+        -- booleans
+        is_receiver_phone_masked,
+        is_pickup_in_store,
+        has_broken_encoding,
+
+        -- timestamps
+        created_at,
+        paid_at,
+        updated_at,
+
+        -- lineage
+        _source_file,
+        _row_number
+    from deduplicated
+)
+
+select * from final
