@@ -85,10 +85,8 @@ swapped_back as (
 converted as (
     select
         *,
-        {{ to_gcj02_latitude('fixed_latitude', 'fixed_longitude', 'coord_system') }}
-        as latitude,
-        {{ to_gcj02_longitude('fixed_latitude', 'fixed_longitude', 'coord_system') }}
-        as longitude
+        {{ to_gcj02_latitude('fixed_latitude', 'fixed_longitude', 'coord_system') }} as latitude,
+        {{ to_gcj02_longitude('fixed_latitude', 'fixed_longitude', 'coord_system') }} as longitude
     from swapped_back
 ),
 
@@ -135,9 +133,10 @@ final as (
         city,
         district,
         street,
-        {# Converted coordinates only where the point is usable. #}
-        case when reject_reason is null then latitude end as latitude,
-        case when reject_reason is null then longitude end as longitude,
+        {# Converted coordinates only where the point is usable; six decimals (about
+           0.1 m) is finer than any phone's accuracy and keeps both engines identical. #}
+        case when reject_reason is null then round(latitude, 6) end as latitude,
+        case when reject_reason is null then round(longitude, 6) end as longitude,
         source_latitude,
         source_longitude,
         accuracy_m,
