@@ -1,0 +1,95 @@
+with
+
+members as (
+    select * from {{ source('crm', 'members') }}
+),
+
+trimmed as (
+    select
+        {{ clean_text(to_halfwidth('member_card_no')) }} as member_card_no,
+        {{ clean_enum('program') }} as program,  -- noqa: RF04
+        {{ clean_text('name') }} as member_name,
+        phone,
+        {{ clean_enum('gender') }} as gender,
+        {{ clean_text('birth_date') }} as birth_date,
+        {{ clean_text('unionid') }} as unionid,
+        {{ clean_text('enrolled_store_id') }} as enrolled_store_id,
+        {{ clean_text('enrolled_at') }} as enrolled_at,
+        {{ clean_enum('tier') }} as tier,
+        {{ clean_enum('status') }} as status,
+        {{ clean_text('updated_at') }} as updated_at,
+        _source_file,
+        _row_number
+    from members
+),
+
+typed as (
+    select
+        member_card_no,
+        program,
+        unionid,
+        enrolled_store_id,
+        {# Mis-decoded text cannot be repaired: drop it, keep the row, say so. #}
+        case
+            when not {{ has_broken_encoding('member_name') }} then member_name
+        end as member_name,
+        {{ normalize_phone('phone') }} as phone,
+        {{ phone_invalid_reason('phone') }} as phone_invalid_reason,
+        case
+            when gender in ('m', 'male') then 'male'
+            when gender in ('f', 'female') then 'female'
+        end as gender,
+        tier,
+        status,
+        {{ has_broken_encoding('member_name') }} as has_broken_encoding,
+        {# A birth date is an optional attribute: an unreadable one is dropped, not fatal. #}
+        {{ parse_date('birth_date') }} as birth_date,
+        {{ parse_timestamp('enrolled_at') }} as enrolled_at,
+        {{ parse_timestamp('updated_at') }} as updated_at,
+        (enrolled_at is not null and {{ parse_timestamp('enrolled_at') }} is null)
+        or (
+            updated_at is not null and {{ parse_timestamp('updated_at') }} is null
+        ) as has_unreadable_timestamp,
+        (
+            program not in ('store_card', 'wechat_card')
+            or gender not in ('m', 'male', 'f', 'female')
+            or tier not in ('basic', 'silver', 'gold', 'platinum')
+            or status not in ('active', 'frozen', 'cancelled')
+        ) as has_unreadable_value,
+        _source_file,
+        _row_number
+    from trimmed
+),
+
+checked as (
+    select
+        case
+            when program is not null and member_card_no is not null
+                then {{ dbt.concat(["program", "':'", "member_card_no"]) }}
+        end as member_id,
+        member_card_no,
+        program,
+        unionid,
+        enrolled_store_id,
+        member_name,
+        phone,
+        phone_invalid_reason,
+        gender,
+        tier,
+        status,
+        has_broken_encoding,
+        birth_date,
+        enrolled_at,
+        updated_at,
+        case
+            when member_card_no is null or program is null then 'missing_required_field'
+            when has_unreadable_timestamp then 'invalid_timestamp'
+            when {{ is_future_timestamp('enrolled_at') }} then 'future_timestamp'
+            when has_unreadable_value then 'invalid_value'
+        end as reject_reason,
+        _source_file,
+        _row_number
+    from typed
+)
+
+select * from checked

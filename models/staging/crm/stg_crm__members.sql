@@ -1,0 +1,54 @@
+with
+
+members as (
+    select * from {{ ref('base_crm__members') }}
+),
+
+usable_members as (
+    select * from members
+    where reject_reason is null
+),
+
+{# Each export repeats every card; its latest state is the one with the newest updated_at. #}
+latest_exports as (
+    select * from usable_members
+    qualify row_number() over (
+        partition by member_id
+        order by updated_at desc nulls last, _row_number asc
+    ) = 1
+),
+
+final as (
+    select
+        -- ids
+        member_id,
+        member_card_no,
+        unionid,
+        enrolled_store_id,
+
+        -- strings
+        program,
+        member_name,
+        phone,
+        phone_invalid_reason,
+        gender,
+        tier,
+        status,
+
+        -- booleans
+        has_broken_encoding,
+
+        -- dates
+        birth_date,
+
+        -- timestamps
+        enrolled_at,
+        updated_at,
+
+        -- lineage
+        _source_file,
+        _row_number
+    from latest_exports
+)
+
+select * from final

@@ -1,0 +1,39 @@
+with
+
+erasure_requests as (
+    select * from {{ source('privacy', 'erasure_requests') }}
+),
+
+trimmed as (
+    select
+        {{ clean_text('request_id') }} as request_id,
+        {{ clean_enum('subject_type') }} as subject_type,
+        subject_value,
+        {{ clean_text('subject_value') }} as subject_value_text,
+        {{ clean_text('requested_at') }} as requested_at,
+        _source_file,
+        _row_number
+    from erasure_requests
+),
+
+checked as (
+    select
+        request_id,
+        subject_type,
+        {{ normalize_subject_value('subject_type', 'subject_value') }} as subject_value,
+        {# The law asks for erasure whenever it was requested: the date never blocks one. #}
+        {{ parse_timestamp('requested_at') }} as requested_at,
+        case
+            when request_id is null or subject_type is null or subject_value_text is null
+                then 'missing_required_field'
+            when
+                subject_type not in ('phone', 'openid', 'member_card')
+                or {{ normalize_subject_value('subject_type', 'subject_value') }} is null
+                then 'invalid_value'
+        end as reject_reason,
+        _source_file,
+        _row_number
+    from trimmed
+)
+
+select * from checked

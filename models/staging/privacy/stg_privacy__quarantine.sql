@@ -1,0 +1,57 @@
+{#
+    Raw privacy rows that cannot be used, with the reason and where they came from. A
+    consent is keyed by its subject's identifier, which is personal data, so its record_id
+    stays null: the raw row is found again through _source_file and _row_number.
+#}
+with
+
+consents as (
+    select * from {{ ref('base_privacy__consents') }}
+),
+
+erasure_requests as (
+    select * from {{ ref('base_privacy__erasure_requests') }}
+),
+
+rejected_consents as (
+    select
+        'privacy.consents' as source_table,
+        cast(null as {{ dbt.type_string() }}) as record_id,
+        reject_reason,
+        _source_file,
+        _row_number
+    from consents
+    where reject_reason is not null
+),
+
+rejected_erasure_requests as (
+    select
+        'privacy.erasure_requests' as source_table,
+        request_id as record_id,
+        reject_reason,
+        _source_file,
+        _row_number
+    from erasure_requests
+    where reject_reason is not null
+),
+
+unioned as (
+    select * from rejected_consents
+    union all
+    select * from rejected_erasure_requests
+),
+
+final as (
+    select
+        {{ dbt.concat([
+            "source_table", "':'", "cast(_row_number as " ~ dbt.type_string() ~ ")"
+        ]) }} as quarantine_id,
+        source_table,
+        record_id,
+        reject_reason,
+        _source_file,
+        _row_number
+    from unioned
+)
+
+select * from final
