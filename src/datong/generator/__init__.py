@@ -1,0 +1,1 @@
+"""Realistic O2O demo data with ground truth: `datong generate` (see docs/data_generator.md)."""
