@@ -1,0 +1,28 @@
+{#- Keyed pseudonym of an identifier's normalised value: lowercase hex HMAC-SHA-256, equal on
+    every engine for the same value and key (src/datong/pseudonym.py is the reference). Null
+    stays null. The key never appears in SQL: DuckDB reads session variables set by
+    datong.duckdb_plugin, Spark substitutes the environment variable when it parses. -#}
+{% macro pseudonymize(expr) -%}
+    {{ return(adapter.dispatch('pseudonymize', 'datong')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__pseudonymize(expr) -%}
+    sha256(
+        getvariable('datong_hmac_outer')
+        || unhex(sha256(getvariable('datong_hmac_inner') || encode({{ expr }})))
+    )
+{%- endmacro %}
+
+{#- Spark replaces ${env:NAME} with the variable's value while parsing and leaves it as typed
+    when the variable is unset; the development key is used only then, and `check_pseudonym_key`
+    stops non-development targets before that can happen. The concat keeps the comparison
+    literal from being substituted itself. -#}
+{% macro spark__pseudonymize(expr) -%}
+    lower(hex(hmac(
+        coalesce(
+            nullif('${env:DATONG_PSEUDONYM_KEY}', concat('$', '{env:DATONG_PSEUDONYM_KEY}')),
+            'datong-development-key-NOT-FOR-PRODUCTION'
+        ),
+        {{ expr }}
+    )))
+{%- endmacro %}
