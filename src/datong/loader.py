@@ -219,12 +219,16 @@ def iter_batches(raw_file: RawFile) -> Iterator[pa.RecordBatch]:
         except StopIteration:
             return
         except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
-            raise LoadError(
-                f"cannot read {raw_file.path} after row {next_row - 1}: {exc}"
-            ) from exc
+            position = f"after row {next_row - 1}" if next_row > 1 else "at the start"
+            raise LoadError(f"cannot read {raw_file.path} ({position}): {exc}") from exc
         rows = batch.num_rows
         if rows == 0:
             continue
+        if tuple(batch.schema.names) != raw_file.columns:
+            raise LoadError(
+                f"cannot read {raw_file.path}: its header reads as {batch.schema.names}, "
+                f"expected {list(raw_file.columns)}"
+            )
         by_name = dict(zip(batch.schema.names, batch.columns, strict=True))
         arrays = [by_name[name] for name in raw_file.table.columns]
         arrays.append(pa.repeat(pa.scalar(raw_file.relative_path, pa.string()), rows))
@@ -332,9 +336,10 @@ def load_duckdb(raw_files: list[RawFile], database: Path, report=print) -> list[
 def load_spark(raw_files: list[RawFile], report=print) -> list[LoadResult]:
     """Write every raw table as a Parquet-backed table of the shared Hive metastore.
 
-    pyarrow streams each file into Parquet in a scratch directory beside the Spark warehouse;
-    Spark then copies it into a managed table (`create table ... using parquet as select`),
-    which replaces the previous one. Spark itself never holds more than a scan's worth.
+    First pyarrow streams every file into Parquet in a scratch directory beside the Spark
+    warehouse, so that an unreadable file stops the load before any table is replaced. Then
+    Spark copies each into a managed table (`create table ... using parquet as select`),
+    replacing the previous one.
     """
     import pyarrow.parquet as pq
 
@@ -346,11 +351,8 @@ def load_spark(raw_files: list[RawFile], report=print) -> list[LoadResult]:
         raise LoadError(str(exc)) from exc
     warehouse_dir = Path(settings.get("spark.sql.warehouse.dir", "spark-warehouse")).resolve()
     scratch_root = warehouse_dir.parent / "_loading"
-    spark = spark_session(settings)
-    results = []
     try:
-        for schema in dict.fromkeys(raw_file.table.schema for raw_file in raw_files):
-            spark.sql(f"create database if not exists `{schema}`")
+        staged = []
         for raw_file in raw_files:
             started = time.perf_counter()
             scratch = scratch_root / raw_file.table.schema / raw_file.table.name
@@ -361,21 +363,32 @@ def load_spark(raw_files: list[RawFile], report=print) -> list[LoadResult]:
                 for batch in iter_batches(raw_file):
                     out.write_batch(batch)
                     rows += batch.num_rows
-            relation = f"`{raw_file.table.schema}`.`{raw_file.table.name}`"
-            spark.sql(f"drop table if exists {relation}")
-            spark.sql(
-                f"create table {relation} using parquet as "
-                f"select * from parquet.`{scratch.as_uri()}`"
-            )
-            shutil.rmtree(scratch, ignore_errors=True)
-            result = LoadResult(
-                raw_file.table, raw_file.relative_path, rows, time.perf_counter() - started
-            )
-            report(format_result(result))
-            results.append(result)
+            staged.append((raw_file, scratch, rows, time.perf_counter() - started))
+
+        try:
+            spark = spark_session(settings)
+        except Exception as exc:  # Java missing, metastore locked by another process, ...
+            raise LoadError(f"cannot start Spark: {exc}") from exc
+        results = []
+        try:
+            for schema in dict.fromkeys(raw_file.table.schema for raw_file in raw_files):
+                spark.sql(f"create database if not exists `{schema}`")
+            for raw_file, scratch, rows, seconds in staged:
+                started = time.perf_counter()
+                relation = f"`{raw_file.table.schema}`.`{raw_file.table.name}`"
+                spark.sql(f"drop table if exists {relation}")
+                spark.sql(
+                    f"create table {relation} using parquet as "
+                    f"select * from parquet.`{scratch.as_uri()}`"
+                )
+                seconds += time.perf_counter() - started
+                result = LoadResult(raw_file.table, raw_file.relative_path, rows, seconds)
+                report(format_result(result))
+                results.append(result)
+        finally:
+            spark.stop()
     finally:
         shutil.rmtree(scratch_root, ignore_errors=True)
-        spark.stop()
     return results
 
 
