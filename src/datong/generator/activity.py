@@ -224,17 +224,17 @@ class Chunk:
         outlet = self.occ_outlet[owner]
         kind = w.cat_kind[cat]
         clearance_rate = np.where(online, 0.22, np.array([0.15, 0.12, 0.03])[kind])
-        clearance = (outlet | (rng.random(k) < clearance_rate)) & (coll > 0)
+        clearance = (((outlet & (kind != 2)) | (rng.random(k) < clearance_rate)) & (coll > 0))
         coll = coll - clearance
         group = cat * len(w.collections) + coll
         sku = w.sku_by_group[w.group_start[group] + (rng.random(k) * w.group_len[group]).astype(int)]
-        kind = w.cat_kind[cat]
         table = np.array([DISCOUNT[name] for name in KINDS])
         is_ps = p["buyer_type"][self.occ_p[owner]] == 0
         disc_on = table[kind, 0] + promo * table[kind, 1] + is_ps * 0.04 + rng.normal(0, 0.05, k)
         noise_off = np.where(kind == 2, np.abs(rng.normal(0, 0.015, k)), rng.normal(0, 0.04, k))
         disc_off = table[kind, 2] + noise_off
-        disc = np.where(online, disc_on, disc_off) + clearance * 0.15 + outlet * 0.2
+        disc = (np.where(online, disc_on, disc_off) + clearance * 0.15
+                + outlet * np.array([0.25, 0.2, 0.08])[kind])
         disc = np.clip(disc, 0.0, 0.75)
         price = w.sku["price"][sku]
         unit_paid = np.maximum(np.rint(price * (1 - disc) / 100) * 100, 100).astype(np.int64)
