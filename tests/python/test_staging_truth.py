@@ -87,7 +87,7 @@ def test_flagged_faults_are_flagged_on_the_staged_row(con, faults):
         source, name = qualified_name.split(".")
         staged = dict(
             con.execute(
-                f"select _row_number, coalesce({flag}, false) "
+                f"select _row_number, coalesce(cast({flag} as varchar), 'false') != 'false' "
                 f"from staging.stg_{source}__{name}"
             ).fetchall()
         )
