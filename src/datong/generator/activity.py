@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import fmt, geo
-from .faults import DUPLICATE_TABLES, Frame
-from .people import (AGE_BANDS, APPIDS, SECOND_PHONE_OFFSET, buyer_ids, card_numbers, openids,
-                     person_ids, phones, unionids)
+from .faults import Frame
+from .people import (AGE_BANDS, APPIDS, CASHIER_PHONE_OFFSET, SECOND_PHONE_OFFSET, buyer_ids,
+                     card_numbers, openids, person_ids, phones, unionids)
 from .world import (CATEGORIES, CHANNEL_AFFINITY, COLD, DISCOUNT, DISTRICT_WHITESPACE, KINDS,
                     PLATFORMS, WARM, World)
 
@@ -581,7 +581,7 @@ class Chunk:
         })
         lazy = st["lazy_cashier"][store_all]
         cashier_eligible = lazy & (rng.random(n_all) < min(1.0, 3 * self.rates["phone_cashier"]))
-        cashier_phone = phones(SECOND_PHONE_OFFSET + 40_000_000 + store_all)
+        cashier_phone = phones(CASHIER_PHONE_OFFSET + store_all)
         f.phones("customer_phone", cashier=(cashier_eligible, cashier_phone))
         f.padding()
         f.offsets({"txn_at": time, "updated_at": updated})
