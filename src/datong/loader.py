@@ -36,7 +36,11 @@ if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
 DEFAULT_DUCKDB_PATH = "warehouse/datong.duckdb"
 FORMATS = ("csv", "parquet")
 CSV_BLOCK_BYTES = 8 << 20
-PARQUET_BATCH_ROWS = 256 * 1024
+# DuckDB's row group size. DuckDB writes an insert's full row groups to disk as they fill
+# only while each incoming Arrow batch is no larger than a row group; bigger batches keep the
+# whole table in memory until commit (measured: 2.2 GB instead of 0.6 GB for 10 million rows).
+MAX_BATCH_ROWS = 122_880
+PARQUET_BATCH_ROWS = MAX_BATCH_ROWS
 
 
 class LoadError(Exception):
@@ -204,7 +208,8 @@ def _parquet_batches(raw_file: RawFile) -> Iterator[pa.RecordBatch]:
 def iter_batches(raw_file: RawFile) -> Iterator[pa.RecordBatch]:
     """Yield the file's rows as batches of `output_schema`, numbered in file order.
 
-    Any failure to read or decode the file is raised as a LoadError naming it.
+    Batches hold at most MAX_BATCH_ROWS rows. Any failure to read or decode the file is
+    raised as a LoadError naming it.
     """
     import numpy as np
     import pyarrow as pa
@@ -235,7 +240,9 @@ def iter_batches(raw_file: RawFile) -> Iterator[pa.RecordBatch]:
         arrays.append(pa.array(np.arange(next_row, next_row + rows, dtype=np.int64)))
         arrays.extend(by_name[name] for name in raw_file.extra_columns)
         next_row += rows
-        yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+        numbered = pa.RecordBatch.from_arrays(arrays, schema=schema)
+        for offset in range(0, rows, MAX_BATCH_ROWS):
+            yield numbered.slice(offset, MAX_BATCH_ROWS)
 
 
 class _BatchStream:

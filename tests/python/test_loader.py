@@ -151,8 +151,9 @@ def test_typed_parquet_columns_are_cast_to_text(raw_mini_copy, tmp_path):
 
 def test_row_numbers_follow_file_order_across_many_batches(raw_mini_copy, tmp_path, monkeypatch):
     """Rows split over many read batches, with quoted line breaks, keep their positions."""
-    monkeypatch.setattr(loader, "CSV_BLOCK_BYTES", 4096)
+    monkeypatch.setattr(loader, "CSV_BLOCK_BYTES", 64 << 10)  # about 2,400 rows per block
     monkeypatch.setattr(loader, "PARQUET_BATCH_ROWS", 1000)
+    monkeypatch.setattr(loader, "MAX_BATCH_ROWS", 700)
     lines = BY_NAME["pos.receipt_lines"]
     rows = [
         [f"R{n:06d}", "1", f"SKU\n{n}" if n % 7 == 0 else f"SKU{n}", "1", "9.90", str(n)]
@@ -163,6 +164,11 @@ def test_row_numbers_follow_file_order_across_many_batches(raw_mini_copy, tmp_pa
         writer = csv.writer(handle)
         writer.writerow(lines.columns)
         writer.writerows(rows)
+    raw_file = loader.find_raw_file(raw_mini_copy, lines)
+    loader.check_header(raw_file)
+    sizes = [batch.num_rows for batch in loader.iter_batches(raw_file)]
+    assert len(sizes) > 20 and max(sizes) <= 700 and sum(sizes) == 20000
+
     database = tmp_path / "many.duckdb"
     assert run_load(raw_mini_copy, database) == 0
     loaded = fetch(
