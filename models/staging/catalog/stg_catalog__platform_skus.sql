@@ -11,14 +11,16 @@ usable_platform_skus as (
 
 deduplicated as (
     select * from usable_platform_skus
-    qualify row_number() over (partition by platform_sku_id order by _row_number) = 1
+    qualify row_number() over (
+        partition by platform_sku_mapping_id order by _row_number
+    ) = 1
 ),
 
 final as (
     select
         -- ids
+        platform_sku_mapping_id,
         platform_sku_id,
-        platform_item_id,
         sku_code,
 
         -- strings

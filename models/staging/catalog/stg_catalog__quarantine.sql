@@ -25,7 +25,7 @@ rejected_products as (
 rejected_platform_skus as (
     select
         'catalog.platform_skus' as source_table,
-        coalesce(platform_sku_id, platform_item_id) as record_id,
+        coalesce(platform_sku_mapping_id, platform_sku_id) as record_id,
         reject_reason,
         _source_file,
         _row_number
