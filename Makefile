@@ -13,8 +13,13 @@ SEED ?= 20240601
 DATA_DIR ?= data/demo
 RAW_DIR ?= $(DATA_DIR)/raw
 TRUTH_DIR ?= $(DATA_DIR)/truth
-export DATONG_TRUTH_DIR ?= $(TRUTH_DIR)
-export DATONG_DUCKDB_PATH ?= warehouse/datong.duckdb
+export DATONG_DUCKDB_PATH ?= $(CURDIR)/warehouse/datong.duckdb
+export DATONG_SPARK_DIR ?= $(CURDIR)/warehouse/spark
+# The tests compare the warehouse with the generator's ground truth only when it was built
+# from demo data; for a retailer's own RAW_DIR they build a small demo warehouse themselves.
+ifeq ($(RAW_DIR),$(DATA_DIR)/raw)
+export DATONG_TRUTH_DIR ?= $(abspath $(TRUTH_DIR))
+endif
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
@@ -52,7 +57,7 @@ summary: install
 run: install generate load build summary
 
 lint: install
-	$(BIN)/sqlfluff lint models tests/singular --processes 2
+	$(BIN)/sqlfluff lint models $(wildcard tests/singular) --processes 2
 
 pytest: install
 	$(BIN)/pytest -q
