@@ -21,7 +21,7 @@ final as (
         campaign_id,
         issued_to_openid,
         issued_to_member_card_no,
-        redeemed_order_id,
+        redeemed_platform_order_id,
         redeemed_receipt_id,
         redeemed_store_id,
 
