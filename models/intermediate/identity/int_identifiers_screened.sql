@@ -1,0 +1,172 @@
+{#- One row per identifier seen in any staged record, with the reason it may not link records.
+    Junk values come from the blocklist seed, pseudonymised here exactly as staging
+    pseudonymises real values; shared identifiers are detected from behaviour, each threshold
+    a var. -#}
+{%- set min_cards_per_till_phone = var('datong_identity_shared_phone_min_cards', 4) -%}
+{%- set min_openids_per_device = var('datong_identity_shared_device_min_openids', 4) -%}
+{%- set min_buyers_per_receiver = var('datong_identity_shared_receiver_min_buyers', 3) -%}
+with
+
+sightings as (
+    select * from {{ ref('int_identity_sightings_extracted') }}
+),
+
+identifier_types as (
+    select * from {{ ref('identifier_types') }}
+),
+
+identity_blocklist as (
+    select * from {{ ref('identity_blocklist') }}
+),
+
+blocked_values as (
+    select
+        identifier_type,
+        {{ datong.pseudonymize('raw_value') }} as identifier_value,
+        min(block_reason) as block_reason
+    from identity_blocklist
+    group by 1, 2
+),
+
+identifiers as (
+    select
+        identifier_id,
+        identifier_type,
+        identifier_scope,
+        identifier_value,
+        count(*) as sighting_count,
+        min(seen_at) as first_seen_at,
+        max(seen_at) as last_seen_at
+    from sightings
+    group by 1, 2, 3, 4
+),
+
+{#- A cashier's own number typed for shoppers who gave none: one phone with many different
+    cards scanned at one store. -#}
+till_phone_cards as (
+    select
+        phones.identifier_id,
+        phones.store_id,
+        count(distinct cards.identifier_id) as card_count
+    from sightings as phones
+    inner join sightings as cards
+        on phones.source_model = cards.source_model
+        and phones.source_record_id = cards.source_record_id
+    where phones.source_model = 'stg_pos__receipts'
+        and phones.identifier_type = 'phone'
+        and cards.identifier_type = 'member_card'
+    group by 1, 2
+),
+
+shared_till_phones as (
+    select
+        identifier_id,
+        max(card_count) as peak_count
+    from till_phone_cards
+    group by 1
+    having max(card_count) >= {{ min_cards_per_till_phone }}
+),
+
+{#- A device passed around (a shop's demo phone, a family tablet): many openids. -#}
+device_openids as (
+    select
+        devices.identifier_id,
+        count(distinct openids.identifier_id) as openid_count
+    from sightings as devices
+    inner join sightings as openids
+        on devices.source_model = openids.source_model
+        and devices.source_record_id = openids.source_record_id
+    where devices.identifier_type = 'device_id'
+        and openids.identifier_type = 'openid'
+    group by 1
+),
+
+shared_devices as (
+    select
+        identifier_id,
+        openid_count as peak_count
+    from device_openids
+    where openid_count >= {{ min_openids_per_device }}
+),
+
+{#- A person holds one buyer account per platform: a receiver phone on orders of several
+    buyers of one platform is a forwarding address, an agent or a family hub. -#}
+receiver_phone_buyers as (
+    select
+        phones.identifier_id,
+        buyers.identifier_scope,
+        count(distinct buyers.identifier_id) as buyer_count
+    from sightings as phones
+    inner join sightings as buyers
+        on phones.source_model = buyers.source_model
+        and phones.source_record_id = buyers.source_record_id
+    where phones.source_model = 'stg_ecommerce__orders'
+        and phones.identifier_type = 'phone'
+        and buyers.carrier_column = 'buyer_pseudonym'
+    group by 1, 2
+),
+
+shared_receiver_phones as (
+    select
+        identifier_id,
+        max(buyer_count) as peak_count
+    from receiver_phone_buyers
+    group by 1
+    having max(buyer_count) >= {{ min_buyers_per_receiver }}
+),
+
+screened as (
+    select
+        identifiers.identifier_id,
+        identifiers.identifier_type,
+        identifiers.identifier_scope,
+        identifiers.identifier_value,
+        identifier_types.strength,
+        case
+            when blocked_values.block_reason is not null then 'blocklisted'
+            when shared_till_phones.identifier_id is not null then 'shared_phone_at_till'
+            when shared_devices.identifier_id is not null then 'shared_device'
+            when shared_receiver_phones.identifier_id is not null then 'shared_receiver_phone'
+        end as exclusion_reason,
+        case
+            when blocked_values.block_reason is not null then blocked_values.block_reason
+            when shared_till_phones.identifier_id is not null
+                then {{ dbt.concat([
+                    dbt.safe_cast('shared_till_phones.peak_count', dbt.type_string()),
+                    "' cards at one store'"]) }}
+            when shared_devices.identifier_id is not null
+                then {{ dbt.concat([
+                    dbt.safe_cast('shared_devices.peak_count', dbt.type_string()),
+                    "' openids'"]) }}
+            when shared_receiver_phones.identifier_id is not null
+                then {{ dbt.concat([
+                    dbt.safe_cast('shared_receiver_phones.peak_count', dbt.type_string()),
+                    "' buyers on one platform'"]) }}
+        end as exclusion_detail,
+        identifier_types.priority,
+        identifier_types.max_per_customer,
+        identifiers.sighting_count,
+        identifiers.first_seen_at,
+        identifiers.last_seen_at
+    from identifiers
+    inner join identifier_types
+        on identifiers.identifier_type = identifier_types.identifier_type
+    left join blocked_values
+        on identifiers.identifier_type = blocked_values.identifier_type
+        and identifiers.identifier_value = blocked_values.identifier_value
+    left join shared_till_phones
+        on identifiers.identifier_id = shared_till_phones.identifier_id
+    left join shared_devices
+        on identifiers.identifier_id = shared_devices.identifier_id
+    left join shared_receiver_phones
+        on identifiers.identifier_id = shared_receiver_phones.identifier_id
+),
+
+final as (
+    select
+        *,
+        strength = 'strong' and exclusion_reason is null as is_linkable
+    from screened
+)
+
+select * from final

@@ -1,0 +1,42 @@
+{{ config(materialized='connected_components') }}
+{#- Final pass: components of every linkable identifier over the evidence that survived the
+    force-splits and the per-type caps. -#}
+with
+
+identifiers as (
+    select * from {{ ref('int_identifiers_screened') }}
+),
+
+edges as (
+    select * from {{ ref('int_identity_edges_linked') }}
+),
+
+cut_edges as (
+    select * from {{ ref('int_identity_edges_cut') }}
+),
+
+kept_edges as (
+    select
+        edges.identifier_a_id as node_a,
+        edges.identifier_b_id as node_b
+    from edges
+    left join cut_edges
+        on edges.edge_id = cut_edges.edge_id
+    where cut_edges.edge_id is null
+),
+
+linkable_nodes as (
+    select
+        identifier_id as node_a,
+        cast(null as {{ dbt.type_string() }}) as node_b
+    from identifiers
+    where is_linkable
+),
+
+graph as (
+    select * from kept_edges
+    union all
+    select * from linkable_nodes
+)
+
+select * from graph

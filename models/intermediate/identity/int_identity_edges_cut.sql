@@ -1,0 +1,159 @@
+{#- One row per piece of evidence left out of the final pass, with the reason:
+    - `manual_force_split`: an edge between two identifiers a reviewer split, and, when they
+      still share a customer through other evidence, every edge of the second identifier;
+    - `type_cap_exceeded`: a proposed customer holds more identifiers of a type than
+      `max_per_customer`; the identifiers beyond the cap (ranked by their strongest
+      evidence, then the earliest seen) lose their weakest evidence, so they leave the
+      customer alone while the rest of it stays together. Manual links are never cut. -#}
+with
+
+identifiers as (
+    select * from {{ ref('int_identifiers_screened') }}
+),
+
+edges as (
+    select * from {{ ref('int_identity_edges_linked') }}
+),
+
+components as (
+    select * from {{ ref('int_identity_components_proposed') }}
+),
+
+overrides as (
+    select * from {{ ref('identity_overrides') }}
+),
+
+split_overrides as (
+    select * from overrides
+    where override_action = 'force_split'
+),
+
+direct_split_edges as (
+    select
+        edges.edge_id,
+        split_overrides.override_id as cause_id
+    from edges
+    inner join split_overrides
+        on (
+            edges.identifier_a_id = split_overrides.identifier_a_id
+            and edges.identifier_b_id = split_overrides.identifier_b_id
+        )
+        or (
+            edges.identifier_a_id = split_overrides.identifier_b_id
+            and edges.identifier_b_id = split_overrides.identifier_a_id
+        )
+),
+
+splits_still_joined as (
+    select
+        split_overrides.override_id,
+        split_overrides.identifier_b_id
+    from split_overrides
+    inner join components as component_a
+        on split_overrides.identifier_a_id = component_a.node_id
+    inner join components as component_b
+        on split_overrides.identifier_b_id = component_b.node_id
+    where component_a.component_node_id = component_b.component_node_id
+),
+
+detached_split_edges as (
+    select
+        edges.edge_id,
+        splits_still_joined.override_id as cause_id
+    from edges
+    inner join splits_still_joined
+        on splits_still_joined.identifier_b_id in (edges.identifier_a_id, edges.identifier_b_id)
+    where edges.link_rule <> 'manual_force_link'
+),
+
+incident_edges as (
+    select identifier_a_id as identifier_id, edge_id, rule_rank, link_rule from edges
+    union all
+    select identifier_b_id as identifier_id, edge_id, rule_rank, link_rule from edges
+),
+
+identifier_evidence as (
+    select
+        identifier_id,
+        min(rule_rank) as strongest_rank,
+        max(case when link_rule <> 'manual_force_link' then rule_rank end) as weakest_rank
+    from incident_edges
+    group by 1
+),
+
+ranked_in_customer as (
+    select
+        identifiers.identifier_id,
+        identifiers.identifier_type,
+        components.component_node_id,
+        identifiers.max_per_customer,
+        identifier_evidence.weakest_rank,
+        row_number() over (
+            partition by components.component_node_id, identifiers.identifier_type
+            order by
+                identifier_evidence.strongest_rank asc,
+                identifiers.first_seen_at asc,
+                identifiers.identifier_id asc
+        ) as rank_in_customer
+    from identifiers
+    inner join components
+        on identifiers.identifier_id = components.node_id
+    inner join identifier_evidence
+        on identifiers.identifier_id = identifier_evidence.identifier_id
+),
+
+excess_identifiers as (
+    select * from ranked_in_customer
+    where rank_in_customer > max_per_customer
+),
+
+cap_edges as (
+    select
+        incident_edges.edge_id,
+        {{ dbt.concat([
+            "excess_identifiers.identifier_type", "' over cap in customer of '",
+            "excess_identifiers.component_node_id"
+        ]) }} as cause_id
+    from excess_identifiers
+    inner join incident_edges
+        on excess_identifiers.identifier_id = incident_edges.identifier_id
+        and excess_identifiers.weakest_rank = incident_edges.rule_rank
+    where incident_edges.link_rule <> 'manual_force_link'
+),
+
+all_cuts as (
+    select edge_id, 'manual_force_split' as cut_reason, cause_id, 1 as reason_order
+    from direct_split_edges
+    union all
+    select edge_id, 'manual_force_split' as cut_reason, cause_id, 1 as reason_order
+    from detached_split_edges
+    union all
+    select edge_id, 'type_cap_exceeded' as cut_reason, cause_id, 2 as reason_order
+    from cap_edges
+),
+
+first_reason as (
+    select * from all_cuts
+    qualify row_number() over (
+        partition by edge_id order by reason_order asc, cause_id asc
+    ) = 1
+),
+
+final as (
+    select
+        edges.edge_id,
+        edges.identifier_a_id,
+        edges.identifier_b_id,
+        edges.link_rule,
+        edges.source_model,
+        edges.source_record_id,
+        first_reason.cut_reason,
+        first_reason.cause_id,
+        edges.rule_rank,
+        edges.seen_at
+    from first_reason
+    inner join edges
+        on first_reason.edge_id = edges.edge_id
+)
+
+select * from final
