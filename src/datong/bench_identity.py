@@ -6,9 +6,10 @@ One run, in a scratch directory:
 2. build what the identity models read (staging, seeds) — timed, not the benchmark;
 3. build the identity models alone (`models/intermediate/identity`) — wall time and peak
    memory of the whole `dbt` process tree, and each model's own time from dbt's run results;
-4. export the identity graph's edge list from the warehouse and compute its connected
-   components with `scipy.sparse.csgraph.connected_components`, the baseline;
-5. check that the warehouse's customers are exactly scipy's components of the same edges;
+4. run the components model's own compiled SQL (its edge list) against the built warehouse
+   and compute the connected components with `scipy.sparse.csgraph.connected_components`,
+   the baseline;
+5. check that the warehouse's components are exactly scipy's components of the same edges;
 6. score the assignment against the generator's truth (`datong evaluate`, needs the marts:
    `--with-marts` builds `fct_orders` too).
 
@@ -34,10 +35,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 IDENTITY_PATH = "path:models/intermediate/identity"
-# Where the graph lives: the edge relation and its two endpoint columns, and the relation
-# that gives each identifier (node) its customer.
-EDGES_RELATION = "intermediate.int_identity_edges"
-NODES_RELATION = "intermediate.int_identifiers_resolved"
+# The model that computes the identity graph's connected components: its compiled SQL is the
+# edge list, its table the warehouse's partition.
+COMPONENTS_MODEL = "int_identity_components_resolved"
+COMPONENTS_RELATION = f"intermediate.{COMPONENTS_MODEL}"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,8 +48,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="scratch directory (default: a temporary one, removed after)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     parser.add_argument("--reports-dir", type=Path, default=REPO / "reports")
-    parser.add_argument("--edges-relation", default=EDGES_RELATION,
-                        help=f"edge list relation (default {EDGES_RELATION})")
     parser.add_argument("--with-marts", action="store_true",
                         help="also build fct_orders and score it against the truth")
 
@@ -126,28 +125,22 @@ def model_timings(target_dir: Path) -> dict[str, float]:
     }
 
 
-def _endpoint_columns(connection, relation: str) -> tuple[str, str]:
-    schema, table = relation.split(".", 1)
-    columns = [
-        row[0]
-        for row in connection.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = ? and table_name = ? order by ordinal_position",
-            [schema, table],
-        ).fetchall()
-    ]
-    endpoints = [column for column in columns if column.endswith("identifier_id")]
-    if len(endpoints) != 2:
-        raise RuntimeError(f"{relation} should have two *identifier_id columns: {columns}")
-    return endpoints[0], endpoints[1]
+def compiled_sql(target_dir: Path, model: str) -> str:
+    """The SQL dbt compiled for `model` in the last build (its `select`, not the DDL)."""
+    matches = list((target_dir / "compiled").rglob(f"{model}.sql"))
+    if len(matches) != 1:
+        raise RuntimeError(f"expected one compiled {model}.sql under {target_dir}: {matches}")
+    return matches[0].read_text()
 
 
-def components_baseline(duckdb_path: Path, edges_relation: str) -> dict[str, Any]:
-    """scipy's connected components of the warehouse's edges, and the partition check.
+def components_baseline(duckdb_path: Path, edges_sql: str,
+                        components_relation: str = COMPONENTS_RELATION) -> dict[str, Any]:
+    """scipy's connected components of the warehouse's own edge list, and the partition check.
 
-    Nodes are every identifier the warehouse resolved to a customer plus every edge endpoint;
-    the warehouse agrees with scipy when each component holds exactly one customer and each
-    customer exactly one component.
+    `edges_sql` is the components model's compiled SQL: rows `(node_a, node_b)`, a null
+    `node_b` declaring a node without edges. `components_relation` is what the warehouse built
+    from it, one row per `node_id` with its `component_node_id`. They agree when each scipy
+    component is exactly one warehouse component, over exactly the same nodes.
     """
     import duckdb
     import numpy as np
@@ -156,25 +149,23 @@ def components_baseline(duckdb_path: Path, edges_relation: str) -> dict[str, Any
 
     connection = duckdb.connect(str(duckdb_path))
     try:
-        left, right = _endpoint_columns(connection, edges_relation)
         started = time.perf_counter()
-        connection.execute(f"""
+        connection.execute(f"create or replace temp table _edges as {edges_sql}")
+        connection.execute("""
             create or replace temp table _nodes as
             with ids as (
-                select {left} as identifier_id from {edges_relation}
+                select node_a as node_id from _edges where node_a is not null
                 union
-                select {right} from {edges_relation}
-                union
-                select identifier_id from {NODES_RELATION} where customer_id is not null
+                select node_b from _edges where node_b is not null
             )
-            select identifier_id, (row_number() over (order by identifier_id) - 1)::int as node
+            select node_id, (row_number() over (order by node_id) - 1)::int as node
             from ids
         """)
-        pairs = connection.execute(f"""
+        pairs = connection.execute("""
             select lefts.node as a, rights.node as b
-            from {edges_relation} as edges
-            inner join _nodes as lefts on edges.{left} = lefts.identifier_id
-            inner join _nodes as rights on edges.{right} = rights.identifier_id
+            from _edges
+            inner join _nodes as lefts on _edges.node_a = lefts.node_id
+            inner join _nodes as rights on _edges.node_b = rights.node_id
         """).fetchnumpy()
         node_count = connection.execute("select count(*) from _nodes").fetchall()[0][0]
         exported = time.perf_counter() - started
@@ -192,34 +183,33 @@ def components_baseline(duckdb_path: Path, edges_relation: str) -> dict[str, Any
                                          "component": labels.astype(np.int32)})
         check = connection.execute(f"""
             with assigned as (
-                select labels.component, resolved.customer_id
+                select labels.component, warehouse.component_node_id
                 from _nodes as nodes
                 inner join _labels as labels on nodes.node = labels.node
-                left join {NODES_RELATION} as resolved
-                    on nodes.identifier_id = resolved.identifier_id
+                full outer join {components_relation} as warehouse
+                    on nodes.node_id = warehouse.node_id
             )
             select
                 count(distinct component),
-                count(distinct customer_id),
-                count(distinct (component, customer_id)) filter (where customer_id is not null),
-                count(*) filter (where customer_id is null)
+                count(distinct component_node_id),
+                count(distinct (component, component_node_id)),
+                count(*) filter (where component is null or component_node_id is null)
             from assigned
-        """).fetchone()
+        """).fetchall()[0]
         check_seconds = time.perf_counter() - started
     finally:
         connection.close()
-    components, customers, component_customer_pairs, unassigned = (int(v) for v in check)
+    components, warehouse_components, pairs_seen, unmatched = (int(v) for v in check)
     return {
-        "edges_relation": edges_relation,
+        "components_relation": components_relation,
         "nodes": int(node_count),
         "edges": int(len(a)),
         "components": int(component_count),
-        "warehouse_customers": customers,
-        "component_customer_pairs": component_customer_pairs,
-        "nodes_without_customer": unassigned,
+        "warehouse_components": warehouse_components,
+        "component_pairs": pairs_seen,
+        "unmatched_nodes": unmatched,
         "same_partition": (
-            unassigned == 0
-            and components == customers == component_customer_pairs
+            unmatched == 0 and components == warehouse_components == pairs_seen
         ),
         "export_seconds": round(exported, 3),
         "scipy_seconds": round(scipy_seconds, 3),
@@ -257,11 +247,13 @@ def render_markdown(report: dict[str, Any]) -> str:
               for name, seconds in report["identity_model_seconds"].items()]
     lines += [
         "",
-        f"Connected components of `{components['edges_relation']}`: "
+        f"Connected components of `{COMPONENTS_MODEL}`'s edge list: "
         f"{components['nodes']:,} nodes, {components['edges']:,} edges; scipy finds "
         f"{components['components']:,} components in {components['scipy_seconds']:.2f} s "
-        f"(export {components['export_seconds']:.2f} s); the warehouse has "
-        f"{components['warehouse_customers']:,} customers. Same partition: "
+        f"(export {components['export_seconds']:.2f} s); the warehouse finds "
+        f"{components['warehouse_components']:,} in "
+        f"{report['identity_model_seconds'].get(COMPONENTS_MODEL, float('nan')):.2f} s. "
+        f"Same partition: "
         f"**{'yes' if components['same_partition'] else 'NO'}**.",
     ]
     if report.get("accuracy"):
@@ -299,7 +291,9 @@ def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     identity_seconds = model_timings(workdir / "target")
     steps.append(measure("identity tests", [dbt, "test", "--target", "dev", "--quiet",
                                             "--select", IDENTITY_PATH], env, logs))
-    components = components_baseline(workdir / "datong.duckdb", args.edges_relation)
+    components = components_baseline(
+        workdir / "datong.duckdb", compiled_sql(workdir / "target", COMPONENTS_MODEL)
+    )
     accuracy = None
     if args.with_marts:
         steps.append(measure("fct_orders", [dbt, "run", "--target", "dev", "--quiet",

@@ -76,47 +76,53 @@ def test_a_perfect_assignment_scores_one():
     assert scores["recall"] == 1.0
 
 
-def _graph_warehouse(path, edges, customers):
+EDGES_SQL = """
+    select * from (values
+        ('a', 'b'), ('b', 'c'), ('d', 'e'), ('f', 'g'), ('g', 'f'), ('h', null)
+    ) as edges (node_a, node_b)
+"""
+
+
+def _graph_warehouse(path, components):
     connection = duckdb.connect(str(path))
     connection.execute("create schema intermediate")
     connection.execute(
-        "create table intermediate.int_identity_edges "
-        "(left_identifier_id varchar, right_identifier_id varchar)"
-    )
-    connection.executemany("insert into intermediate.int_identity_edges values (?, ?)", edges)
-    connection.execute(
-        "create table intermediate.int_identifiers_resolved "
-        "(identifier_id varchar, customer_id varchar)"
+        "create table intermediate.int_identity_components_resolved "
+        "(node_id varchar, component_node_id varchar)"
     )
     connection.executemany(
-        "insert into intermediate.int_identifiers_resolved values (?, ?)", customers
+        "insert into intermediate.int_identity_components_resolved values (?, ?)", components
     )
     connection.close()
 
 
-EDGES = [("a", "b"), ("b", "c"), ("d", "e"), ("f", "g"), ("g", "f")]
-
-
 def test_components_agree_with_the_warehouse_partition(tmp_path):
-    customers = [("a", "c1"), ("b", "c1"), ("c", "c1"), ("d", "c2"), ("e", "c2"),
-                 ("f", "c3"), ("g", "c3"), ("h", "c4")]  # h: an identifier with no edge
-    _graph_warehouse(tmp_path / "w.duckdb", EDGES, customers)
-    result = components_baseline(tmp_path / "w.duckdb", "intermediate.int_identity_edges")
+    # h is a node without edges: its own component.
+    components = [("a", "a"), ("b", "a"), ("c", "a"), ("d", "d"), ("e", "d"),
+                  ("f", "f"), ("g", "f"), ("h", "h")]
+    _graph_warehouse(tmp_path / "w.duckdb", components)
+    result = components_baseline(tmp_path / "w.duckdb", EDGES_SQL)
     assert result["nodes"] == 8
+    assert result["edges"] == 5
     assert result["components"] == 4
-    assert result["warehouse_customers"] == 4
+    assert result["warehouse_components"] == 4
     assert result["same_partition"]
 
 
-@pytest.mark.parametrize("customers", [
+@pytest.mark.parametrize("components", [
     # c and d merged although no edge joins them
-    [("a", "c1"), ("b", "c1"), ("c", "c1"), ("d", "c1"), ("e", "c1"), ("f", "c3"), ("g", "c3")],
-    # one component split over two customers
-    [("a", "c1"), ("b", "c1"), ("c", "c9"), ("d", "c2"), ("e", "c2"), ("f", "c3"), ("g", "c3")],
-    # an edge endpoint the warehouse left without a customer
-    [("a", "c1"), ("b", "c1"), ("c", "c1"), ("d", "c2"), ("e", "c2"), ("f", "c3")],
+    [("a", "a"), ("b", "a"), ("c", "a"), ("d", "a"), ("e", "a"), ("f", "f"), ("g", "f"),
+     ("h", "h")],
+    # one component split in two
+    [("a", "a"), ("b", "a"), ("c", "c"), ("d", "d"), ("e", "d"), ("f", "f"), ("g", "f"),
+     ("h", "h")],
+    # a node of the edge list missing from the warehouse
+    [("a", "a"), ("b", "a"), ("c", "a"), ("d", "d"), ("e", "d"), ("f", "f"), ("g", "f")],
+    # a node the warehouse has that the edge list does not
+    [("a", "a"), ("b", "a"), ("c", "a"), ("d", "d"), ("e", "d"), ("f", "f"), ("g", "f"),
+     ("h", "h"), ("i", "i")],
 ])
-def test_components_detect_a_different_partition(tmp_path, customers):
-    _graph_warehouse(tmp_path / "w.duckdb", EDGES, customers)
-    result = components_baseline(tmp_path / "w.duckdb", "intermediate.int_identity_edges")
+def test_components_detect_a_different_partition(tmp_path, components):
+    _graph_warehouse(tmp_path / "w.duckdb", components)
+    result = components_baseline(tmp_path / "w.duckdb", EDGES_SQL)
     assert not result["same_partition"]
