@@ -340,13 +340,52 @@ def load_duckdb(raw_files: list[RawFile], database: Path, report=print) -> list[
 # --------------------------------------------------------------------------------------------
 
 
+def _spark_quote(identifier: str) -> str:
+    return "`" + identifier.replace("`", "``") + "`"
+
+
+def _spark_location(path: Path) -> str:
+    """`path` as a Spark SQL string literal of a local file location.
+
+    Not `Path.as_uri()`: Hadoop would encode its percent escapes a second time.
+    """
+    text = "file:" + path.as_posix()
+    if "'" in text or "\\" in text:
+        raise LoadError(f"the Spark directory {path} must not contain a quote or backslash")
+    return f"'{text}'"
+
+
+def _spark_create_sql(raw_file: RawFile, location: Path) -> str:
+    """`create table` over the Parquet files at `location`, with the schema spelt out.
+
+    A declared schema spares Spark a job to infer it from the files.
+    """
+    columns = ", ".join(
+        f"{_spark_quote(name)} {'bigint' if name == '_row_number' else 'string'}"
+        for name in raw_file.output_columns
+    )
+    relation = f"{_spark_quote(raw_file.table.schema)}.{_spark_quote(raw_file.table.name)}"
+    return (
+        f"create table {relation} ({columns}) using parquet "
+        f"location {_spark_location(location)}"
+    )
+
+
+def spark_raw_root(settings: dict[str, str]) -> Path:
+    """Where the raw tables' Parquet files live: `raw/` beside the Spark warehouse directory."""
+    warehouse_dir = Path(settings.get("spark.sql.warehouse.dir", "spark-warehouse"))
+    return warehouse_dir.resolve().parent / "raw"
+
+
 def load_spark(raw_files: list[RawFile], report=print) -> list[LoadResult]:
-    """Write every raw table as a Parquet-backed table of the shared Hive metastore.
+    """Register every raw table in the shared Hive metastore, over Parquet written by pyarrow.
 
     First pyarrow streams every file into Parquet in a scratch directory beside the Spark
-    warehouse, so that an unreadable file stops the load before any table is replaced. Then
-    Spark copies each into a managed table (`create table ... using parquet as select`),
-    replacing the previous one.
+    warehouse, so that an unreadable file stops the load before any table is replaced. Then,
+    per table, the previous table is dropped, its files are replaced by the new ones (a
+    rename) under `raw/<schema>/<table>/` and the table is declared over them
+    (`create table ... using parquet location ...`). Spark runs no job: the rows are never
+    copied a second time, and only metastore calls remain.
     """
     import pyarrow.parquet as pq
 
@@ -356,8 +395,8 @@ def load_spark(raw_files: list[RawFile], report=print) -> list[LoadResult]:
         settings = spark_settings()
     except ProfileError as exc:
         raise LoadError(str(exc)) from exc
-    warehouse_dir = Path(settings.get("spark.sql.warehouse.dir", "spark-warehouse")).resolve()
-    scratch_root = warehouse_dir.parent / "_loading"
+    raw_root = spark_raw_root(settings)
+    scratch_root = raw_root.parent / "_loading"
     try:
         staged = []
         for raw_file in raw_files:
@@ -379,15 +418,20 @@ def load_spark(raw_files: list[RawFile], report=print) -> list[LoadResult]:
         results = []
         try:
             for schema in dict.fromkeys(raw_file.table.schema for raw_file in raw_files):
-                spark.sql(f"create database if not exists `{schema}`")
+                spark.sql(f"create database if not exists {_spark_quote(schema)}")
             for raw_file, scratch, rows, seconds in staged:
                 started = time.perf_counter()
-                relation = f"`{raw_file.table.schema}`.`{raw_file.table.name}`"
-                spark.sql(f"drop table if exists {relation}")
-                spark.sql(
-                    f"create table {relation} using parquet as "
-                    f"select * from parquet.`{scratch.as_uri()}`"
+                location = raw_root / raw_file.table.schema / raw_file.table.name
+                relation = (
+                    f"{_spark_quote(raw_file.table.schema)}.{_spark_quote(raw_file.table.name)}"
                 )
+                # A table of an earlier loader version may be managed (its drop deletes its
+                # files); an external one leaves them, so they are removed here.
+                spark.sql(f"drop table if exists {relation}")
+                shutil.rmtree(location, ignore_errors=True)
+                location.parent.mkdir(parents=True, exist_ok=True)
+                scratch.rename(location)
+                spark.sql(_spark_create_sql(raw_file, location))
                 seconds += time.perf_counter() - started
                 result = LoadResult(raw_file.table, raw_file.relative_path, rows, seconds)
                 report(format_result(result))

@@ -18,6 +18,10 @@ if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
 
 PROFILE_NAME = "datong"
 SPARK_OUTPUT = "spark"
+# dbt-spark 1.11 sets this on every connection, whatever the profile says
+# (SparkCredentials.__post_init__), so that models behave alike on Spark 3 and 4. Views are
+# evaluated by the session that reads them: other readers must use the same setting.
+DBT_SPARK_FORCED = {"spark.sql.ansi.enabled": "false"}
 
 
 class ProfileError(Exception):
@@ -49,7 +53,7 @@ def render(value: Any) -> Any:
 
 
 def spark_settings(path: Path | None = None) -> dict[str, str]:
-    """The rendered `server_side_parameters` of the profile's `spark` output."""
+    """The rendered `server_side_parameters` of the `spark` output, as dbt-spark applies them."""
     import yaml
 
     path = path or profiles_path()
@@ -64,7 +68,8 @@ def spark_settings(path: Path | None = None) -> dict[str, str]:
     if render(output.get("method")) != "session":
         raise ProfileError(f"{path}: the {SPARK_OUTPUT} output must use method: session")
     parameters = output.get("server_side_parameters") or {}
-    return {str(key): str(render(value)) for key, value in parameters.items()}
+    settings = {str(key): str(render(value)) for key, value in parameters.items()}
+    return settings | DBT_SPARK_FORCED
 
 
 def spark_session(settings: dict[str, str] | None = None) -> SparkSession:
