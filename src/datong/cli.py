@@ -16,6 +16,7 @@ COMMANDS = {
     "summary": ("datong.summary", "Print headline figures of a built warehouse."),
     "evaluate": ("datong.evaluate", "Score identity resolution against the demo data's truth."),
     "bench-identity": ("datong.bench_identity", "Benchmark identity resolution at N persons."),
+    "parity": ("datong.parity", "Compare the DuckDB and the Spark warehouse model by model."),
 }
 
 
