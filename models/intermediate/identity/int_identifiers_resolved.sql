@@ -58,6 +58,7 @@ resolved as (
         identifiers.strength,
         coalesce(linked.customer_id, weak_identifier_customers.customer_id) as customer_id,
         identifiers.exclusion_reason,
+        identifiers.exclusion_detail,
         identifiers.sighting_count,
         identifiers.is_linkable,
         identifiers.first_seen_at,

@@ -1,0 +1,81 @@
+{#- The chain of evidence that makes two identifiers one customer: a query returning, in order
+    from identifier_a to identifier_b, each piece of kept evidence on a shortest path between
+    them (step, the two identifiers, the rule, the source record, when it was seen). Empty
+    when they are different customers. `evidence` is the relation of kept evidence,
+    `ref('int_identity_evidence_resolved')`. The macro reads the evidence of the one customer
+    (a few dozen rows) and walks it breadth-first, so it needs no recursive SQL:
+
+        dbt show --inline "{{ datong.explain_identity_link(
+            'phone:global:<pseudonym>', 'openid:<appid>:<pseudonym>',
+            ref('int_identity_evidence_resolved')) }}"
+-#}
+{% macro explain_identity_link(identifier_a, identifier_b, evidence) -%}
+    {%- set path = [] -%}
+    {%- if execute -%}
+        {%- set customer_edges_sql -%}
+            select edge_id, identifier_a_id, identifier_b_id
+            from {{ evidence }}
+            where customer_id in (
+                select customer_id from {{ evidence }}
+                where identifier_a_id = '{{ identifier_a }}'
+                    or identifier_b_id = '{{ identifier_a }}'
+            )
+            order by edge_id
+        {%- endset -%}
+        {%- set rows = run_query(customer_edges_sql).rows -%}
+        {%- set neighbours = {} -%}
+        {%- for row in rows -%}
+            {%- do neighbours.setdefault(row[1], []).append([row[2], row[0]]) -%}
+            {%- do neighbours.setdefault(row[2], []).append([row[1], row[0]]) -%}
+        {%- endfor -%}
+        {%- set reached = {identifier_a: none} -%}
+        {%- set frontier = [identifier_a] -%}
+        {#- Breadth-first, level by level; a component is at most a few dozen nodes. -#}
+        {%- for level in range(rows | length + 1) -%}
+            {%- if frontier | length > 0 and identifier_b not in reached -%}
+                {%- set next_frontier = [] -%}
+                {%- for node in frontier -%}
+                    {%- for pair in neighbours.get(node, []) -%}
+                        {%- if pair[0] not in reached -%}
+                            {%- do reached.update({pair[0]: [node, pair[1]]}) -%}
+                            {%- do next_frontier.append(pair[0]) -%}
+                        {%- endif -%}
+                    {%- endfor -%}
+                {%- endfor -%}
+                {%- do frontier.clear() -%}
+                {%- do frontier.extend(next_frontier) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if identifier_b in reached and identifier_a != identifier_b -%}
+            {%- set walker = namespace(node=identifier_b) -%}
+            {%- for step in range(reached | length) -%}
+                {%- if reached[walker.node] is not none -%}
+                    {%- do path.insert(0, reached[walker.node][1]) -%}
+                    {%- set walker.node = reached[walker.node][0] -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endif -%}
+    with path_steps as (
+        {%- for edge_id in path %}
+        select {{ loop.index }} as step, '{{ edge_id }}' as edge_id
+        {%- if not loop.last %} union all{% endif %}
+        {%- else %}
+        select 0 as step, cast(null as {{ dbt.type_string() }}) as edge_id
+        {%- endfor %}
+    )
+
+    select
+        path_steps.step,
+        evidence.identifier_a_id,
+        evidence.identifier_b_id,
+        evidence.link_rule,
+        evidence.source_model,
+        evidence.source_record_id,
+        evidence.context_record_id,
+        evidence.seen_at
+    from path_steps
+    inner join {{ evidence }} as evidence
+        on path_steps.edge_id = evidence.edge_id
+    order by path_steps.step
+{%- endmacro %}

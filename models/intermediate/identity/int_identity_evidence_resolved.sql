@@ -1,0 +1,39 @@
+{#- One row per piece of evidence that the final pass kept, with the customer it links
+    inside: the material `explain_identity_link` walks to show why two identifiers are one
+    customer. -#}
+with
+
+edges as (
+    select * from {{ ref('int_identity_edges_linked') }}
+),
+
+cut_edges as (
+    select * from {{ ref('int_identity_edges_cut') }}
+),
+
+identifiers as (
+    select * from {{ ref('int_identifiers_resolved') }}
+),
+
+kept as (
+    select
+        edges.edge_id,
+        identifiers.customer_id,
+        edges.identifier_a_id,
+        edges.identifier_b_id,
+        edges.link_rule,
+        edges.source_model,
+        edges.source_record_id,
+        edges.context_record_id,
+        edges.store_id,
+        edges.rule_rank,
+        edges.seen_at
+    from edges
+    left join cut_edges
+        on edges.edge_id = cut_edges.edge_id
+    inner join identifiers
+        on edges.identifier_a_id = identifiers.identifier_id
+    where cut_edges.edge_id is null
+)
+
+select * from kept
