@@ -1,0 +1,185 @@
+with
+
+online_orders as (
+    select * from {{ ref('stg_ecommerce__orders') }}
+),
+
+receipts as (
+    select * from {{ ref('stg_pos__receipts') }}
+),
+
+records_resolved as (
+    select * from {{ ref('int_identity_records_resolved') }}
+),
+
+online_customers as (
+    select
+        source_record_id,
+        customer_id
+    from records_resolved
+    where source_model = 'stg_ecommerce__orders'
+),
+
+receipt_customers as (
+    select
+        source_record_id,
+        customer_id
+    from records_resolved
+    where source_model = 'stg_pos__receipts'
+),
+
+online_unioned as (
+    select
+        online_orders.order_id,
+        online_orders.platform_order_id,
+        cast(null as {{ dbt.type_string() }}) as pos_receipt_id,
+        online_customers.customer_id,
+        online_orders.shop_id,
+        cast(null as {{ dbt.type_string() }}) as store_id,
+        online_orders.pickup_store_id,
+        cast(null as {{ dbt.type_string() }}) as returned_order_id,
+        'online' as channel,
+        online_orders.platform,
+        online_orders.status,
+        online_orders.goods_amount as gross_amount,
+        online_orders.discount_amount,
+        online_orders.shipping_fee,
+        online_orders.paid_amount,
+        coalesce(online_orders.refund_amount, 0) as refund_amount,
+        {# An order closed or left unpaid brought no money, whatever its order value. #}
+        online_orders.paid_at is not null as is_paid,
+        false as is_return,
+        coalesce(online_orders.refund_amount, 0) > 0 as has_refund,
+        online_orders.is_pickup_in_store,
+        online_orders.created_at as ordered_at,
+        online_orders.paid_at
+    from online_orders
+    left join online_customers
+        on online_orders.order_id = online_customers.source_record_id
+),
+
+offline_receipts as (
+    select
+        receipts.*,
+        receipt_customers.customer_id
+    from receipts
+    left join receipt_customers
+        on receipts.receipt_id = receipt_customers.source_record_id
+),
+
+offline_linked as (
+    {# A return belongs to whoever made the sale it takes back, also when the return
+       itself was rung up without a card or phone. #}
+    select
+        offline_receipts.*,
+        sales.receipt_id as returned_receipt_id,
+        coalesce(offline_receipts.customer_id, sales.customer_id) as linked_customer_id
+    from offline_receipts
+    left join offline_receipts as sales
+        on offline_receipts.original_receipt_id = sales.receipt_id
+),
+
+offline_unioned as (
+    select
+        {# Online order ids always start with their platform and a colon; `pos:` is no
+           platform, so the two channels' ids cannot collide. #}
+        'pos:' || receipt_id as order_id,
+        cast(null as {{ dbt.type_string() }}) as platform_order_id,
+        receipt_id as pos_receipt_id,
+        linked_customer_id as customer_id,
+        cast(null as {{ dbt.type_string() }}) as shop_id,
+        store_id,
+        cast(null as {{ dbt.type_string() }}) as pickup_store_id,
+        'pos:' || returned_receipt_id as returned_order_id,
+        'offline' as channel,
+        cast(null as {{ dbt.type_string() }}) as platform,
+        receipt_type as status,
+        gross_amount,
+        discount_amount,
+        cast(0 as decimal(18, 2)) as shipping_fee,
+        paid_amount,
+        case when is_return then -paid_amount else 0 end as refund_amount,
+        true as is_paid,
+        is_return,
+        is_return as has_refund,
+        false as is_pickup_in_store,
+        txn_at as ordered_at,
+        txn_at as paid_at
+    from offline_linked
+),
+
+unioned as (
+    select * from online_unioned
+    union all
+    select * from offline_unioned
+),
+
+purchase_sequenced as (
+    select
+        *,
+        is_paid and not is_return as is_purchase,
+        row_number() over (
+            partition by customer_id, is_paid and not is_return
+            order by ordered_at, order_id
+        ) as purchase_number_ever,
+        row_number() over (
+            partition by customer_id, channel, is_paid and not is_return
+            order by ordered_at, order_id
+        ) as purchase_number_in_channel
+    from unioned
+),
+
+final as (
+    select
+        -- ids
+        order_id,
+        platform_order_id,
+        pos_receipt_id,
+        customer_id,
+        shop_id,
+        store_id,
+        pickup_store_id,
+        returned_order_id,
+
+        -- strings
+        channel,
+        platform,
+        status,
+
+        -- numerics
+        cast(gross_amount as decimal(18, 2)) as gross_amount,
+        cast(discount_amount as decimal(18, 2)) as discount_amount,
+        cast(shipping_fee as decimal(18, 2)) as shipping_fee,
+        cast(paid_amount as decimal(18, 2)) as paid_amount,
+        cast(refund_amount as decimal(18, 2)) as refund_amount,
+        {# Offline, a return is its own receipt with a negative paid amount; online, the
+           refund sits on the order it refunds. Either way net is what the brand kept. #}
+        cast(
+            case
+                when not is_paid then 0
+                when channel = 'online' then paid_amount - refund_amount
+                else paid_amount
+            end as decimal(18, 2)
+        ) as net_amount,
+
+        -- booleans
+        is_paid,
+        is_return,
+        has_refund,
+        is_pickup_in_store,
+        case
+            when customer_id is null then null
+            else is_purchase and purchase_number_ever = 1
+        end as is_first_purchase_ever,
+        case
+            when customer_id is null then null
+            else is_purchase and purchase_number_in_channel = 1
+        end as is_first_purchase_in_channel,
+
+        -- timestamps
+        ordered_at,
+        paid_at
+    from purchase_sequenced
+)
+
+select * from final
