@@ -22,7 +22,7 @@ identity_blocklist as (
 blocked_values as (
     select
         identifier_type,
-        {{ datong.pseudonymize('raw_value') }} as identifier_value,
+        {{ pseudonymize('raw_value') }} as identifier_value,
         min(block_reason) as block_reason
     from identity_blocklist
     group by 1, 2
