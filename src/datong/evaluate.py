@@ -129,20 +129,24 @@ def prepare(connection: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
         where "table" in ({tables})
     """)
     connection.execute("""
-        create or replace temp view _records as
-        select
-            orders.order_id as record_id,
-            orders.customer_id as predicted,
-            truth.person_id as actual,
-            orders.channel,
-            orders.is_return,
-            orders.is_first_purchase_ever,
-            orders.is_paid,
-            orders.ordered_at
-        from marts.fct_orders as orders
-        inner join _truth as truth
-            on (orders.channel = 'online' and truth.online_order_id = orders.order_id)
-            or (orders.channel = 'offline' and truth.pos_receipt_id = orders.pos_receipt_id)
+        create or replace temp table _records as
+        with assigned as (
+            select
+                orders.order_id as record_id,
+                orders.customer_id as predicted,
+                coalesce(online_truth.person_id, offline_truth.person_id) as actual,
+                orders.channel,
+                orders.is_return,
+                orders.is_first_purchase_ever,
+                orders.is_paid,
+                orders.ordered_at
+            from marts.fct_orders as orders
+            left join _truth as online_truth
+                on orders.order_id = online_truth.online_order_id
+            left join _truth as offline_truth
+                on orders.pos_receipt_id = offline_truth.pos_receipt_id
+        )
+        select * from assigned where actual is not null
     """)
 
 
