@@ -50,7 +50,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workdir", type=Path, default=None,
                         help="scratch directory (default: a temporary one, removed after)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="reuse demo data generated before with these --persons and --seed "
+                             "(its raw/ and truth/) instead of generating it again")
     parser.add_argument("--reports-dir", type=Path, default=REPO / "reports")
+    parser.add_argument("--project-dir", type=Path, default=REPO,
+                        help="the dbt project to build (default: this checkout)")
     parser.add_argument("--with-marts", action="store_true",
                         help="also build fct_orders and score it against the truth")
 
@@ -83,8 +88,8 @@ def _tree_rss(process) -> int:
     return total
 
 
-def measure(name: str, command: list[str], env: dict[str, str], log_dir: Path,
-            interval: float = 0.05) -> Measured:
+def measure_step(name: str, command: list[str], env: dict[str, str], log_dir: Path,
+                 interval: float = 0.05, cwd: Path = REPO) -> Measured:
     """Run `command`, polling the process tree's RSS; raise with its log on failure."""
     import psutil
 
@@ -94,7 +99,7 @@ def measure(name: str, command: list[str], env: dict[str, str], log_dir: Path,
     peak = 0
     started = time.perf_counter()
     with log_path.open("w") as log:
-        child = subprocess.Popen(command, cwd=REPO, env=env, stdout=log,
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=log,
                                  stderr=subprocess.STDOUT)
         watched = psutil.Process(child.pid)
         stop = threading.Event()
@@ -228,6 +233,8 @@ def machine() -> dict[str, Any]:
         "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        # Other work on the machine slows every step: the 1-minute load when the run ended.
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
 
 
@@ -238,7 +245,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"# Identity benchmark: {report['persons']:,} persons",
         "",
         f"Machine: {report['machine']['cpus']} cores, {report['machine']['memory_gib']} GiB, "
-        f"{report['machine']['platform']}.",
+        f"{report['machine']['platform']}; load average "
+        f"{report['machine']['load_average_1m']} at the end of the run.",
         "",
         "| step | wall time (s) | peak RSS (MiB) |",
         "|---|---:|---:|",
@@ -270,18 +278,26 @@ def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     env = dict(os.environ)
     env.update(
         DATONG_DUCKDB_PATH=str(workdir / "datong.duckdb"),
-        DBT_PROFILES_DIR=str(REPO / "profiles"),
+        DBT_PROFILES_DIR=str(args.project_dir / "profiles"),
         DBT_TARGET_PATH=str(workdir / "target"),
         DBT_LOG_PATH=str(workdir / "logs"),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DO_NOT_TRACK="1",
     )
     datong, dbt = str(BIN / "datong"), str(BIN / "dbt")
+
+    def measure(name: str, command: list[str], env: dict[str, str], log_dir: Path):
+        return measure_step(name, command, env, log_dir, cwd=args.project_dir)
+
+    load_at_start = round(os.getloadavg()[0], 2)
     logs = workdir / "step_logs"
-    data = workdir / "demo"
-    steps = [
-        measure("generate", [datong, "generate", "--persons", str(args.persons),
-                             "--seed", str(args.seed), "--out", str(data)], env, logs),
+    data = args.data_dir or workdir / "demo"
+    steps = []
+    if args.data_dir is None:
+        steps.append(measure("generate", [datong, "generate", "--persons", str(args.persons),
+                                          "--seed", str(args.seed), "--out", str(data)],
+                             env, logs))
+    steps += [
         measure("load", [datong, "load", "--raw-dir", str(data / "raw"), "--target", "dev"],
                 env, logs),
         measure("upstream (staging, seeds)",
@@ -307,7 +323,7 @@ def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     return {
         "persons": args.persons,
         "seed": args.seed,
-        "machine": machine(),
+        "machine": machine() | {"load_average_1m_at_start": load_at_start},
         "steps": [
             {k: v for k, v in asdict(step).items() if k != "command"}
             | {"command": " ".join(step.command)}
