@@ -22,14 +22,13 @@ final as (
     select
         -- ids
         member_id,
-        member_card_no,
-        unionid,
+        member_card_pseudonym,
+        phone_pseudonym,
+        unionid_pseudonym,
         enrolled_store_id,
 
         -- strings
         program,
-        member_name,
-        phone,
         phone_invalid_reason,
         gender,
         tier,

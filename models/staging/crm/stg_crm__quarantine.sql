@@ -1,7 +1,7 @@
 {#
     Raw CRM rows that cannot be used, with the reason and where they came from. The key of a
-    member is a card number, which is personal data, so record_id stays null here: the raw
-    row is found again through _source_file and _row_number.
+    member is a card number, which is personal data, so record_id is the pseudonymised key
+    (`<program>:<member_card_pseudonym>`, or the card's pseudonym alone without a programme).
 #}
 with
 
@@ -12,7 +12,7 @@ members as (
 rejected_members as (
     select
         'crm.members' as source_table,
-        cast(null as {{ dbt.type_string() }}) as record_id,
+        coalesce(member_id, member_card_pseudonym) as record_id,
         reject_reason,
         _source_file,
         _row_number

@@ -24,20 +24,18 @@ final as (
         order_id,
         platform_order_id,
         shop_id,
-        buyer_id,
+        buyer_pseudonym,
+        receiver_phone_pseudonym,
+        receiver_phone_masked_pseudonym,
         pickup_store_id,
 
         -- strings
         platform,
         status,
-        receiver_name,
-        receiver_phone,
-        receiver_phone_masked,
         receiver_phone_invalid_reason,
         receiver_province,
         receiver_city,
         receiver_district,
-        receiver_address,
 
         -- numerics
         goods_amount,

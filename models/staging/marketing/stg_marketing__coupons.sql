@@ -19,8 +19,8 @@ final as (
         -- ids
         coupon_id,
         campaign_id,
-        issued_to_openid,
-        issued_to_member_card_no,
+        issued_to_openid_pseudonym,
+        issued_to_member_card_pseudonym,
         redeemed_platform_order_id,
         redeemed_receipt_id,
         redeemed_store_id,

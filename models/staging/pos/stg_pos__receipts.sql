@@ -24,11 +24,11 @@ final as (
         store_id,
         register_id,
         cashier_id,
-        member_card_no,
+        member_card_pseudonym,
+        customer_phone_pseudonym,
         original_receipt_id,
 
         -- strings
-        customer_phone,
         customer_phone_invalid_reason,
         receipt_type,
         payment_method,

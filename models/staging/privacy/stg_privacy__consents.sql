@@ -25,7 +25,7 @@ final as (
 
         -- strings
         subject_type,
-        subject_value,
+        subject_pseudonym,
         purpose,
 
         -- booleans

@@ -21,7 +21,7 @@ final as (
 
         -- strings
         subject_type,
-        subject_value,
+        subject_pseudonym,
 
         -- timestamps
         requested_at,

@@ -1,7 +1,7 @@
 {#
     Raw privacy rows that cannot be used, with the reason and where they came from. A
-    consent is keyed by its subject's identifier, which is personal data, so its record_id
-    stays null: the raw row is found again through _source_file and _row_number.
+    consent is keyed by its subject's identifier, which is personal data, so its record_id is
+    the consent event id, built from the subject's pseudonym.
 #}
 with
 
@@ -16,7 +16,7 @@ erasure_requests as (
 rejected_consents as (
     select
         'privacy.consents' as source_table,
-        cast(null as {{ dbt.type_string() }}) as record_id,
+        consent_id as record_id,
         reject_reason,
         _source_file,
         _row_number

@@ -19,9 +19,9 @@ final as (
         -- ids
         response_id,
         store_id,
+        respondent_phone_pseudonym,
 
         -- strings
-        respondent_phone,
         respondent_phone_invalid_reason,
         age_band,
         gender,

@@ -23,9 +23,9 @@ final as (
         -- ids
         location_share_id,
         wechat_user_id,
-        openid,
+        openid_pseudonym,
+        device_pseudonym,
         appid,
-        device_id,
 
         -- strings
         coord_system,

@@ -1,6 +1,7 @@
 {#
     Raw WeChat rows that cannot be used, with the reason and where they came from. Only the
-    business key is kept, so the quarantine holds no personal data beyond it.
+    business key is kept, a profile's openid as its pseudonym, so the quarantine holds no
+    personal data.
 #}
 with
 
@@ -15,7 +16,7 @@ location_shares as (
 rejected_users as (
     select
         'wechat.users' as source_table,
-        coalesce(wechat_user_id, openid) as record_id,
+        coalesce(wechat_user_id, openid_pseudonym) as record_id,
         reject_reason,
         _source_file,
         _row_number

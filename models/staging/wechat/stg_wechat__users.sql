@@ -22,15 +22,14 @@ final as (
     select
         -- ids
         wechat_user_id,
-        openid,
+        openid_pseudonym,
+        unionid_pseudonym,
+        phone_pseudonym,
         appid,
-        unionid,
         register_store_id,
 
         -- strings
-        nickname,
         gender,
-        phone,
         phone_invalid_reason,
         register_scene,
 

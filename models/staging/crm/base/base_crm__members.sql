@@ -1,3 +1,9 @@
+{#
+    One row per raw loyalty-card row, typed and normalised, with the reason it cannot be used
+    (if any). The card number, phone and unionid leave as keyed pseudonyms of their normalised
+    value, so the member key is `<program>:<member_card_pseudonym>`; the name does not leave
+    (it is in the `pii` area).
+#}
 with
 
 members as (
@@ -29,10 +35,6 @@ typed as (
         program,
         unionid,
         enrolled_store_id,
-        {# Mis-decoded text cannot be repaired: drop it, keep the row, say so. #}
-        case
-            when not {{ has_broken_encoding('member_name') }} then member_name
-        end as member_name,
         {{ normalize_phone('phone') }} as phone,
         {{ phone_invalid_reason('phone') }} as phone_invalid_reason,
         case
@@ -65,14 +67,13 @@ checked as (
     select
         case
             when program is not null and member_card_no is not null
-                then {{ dbt.concat(["program", "':'", "member_card_no"]) }}
+                then {{ dbt.concat(["program", "':'", pseudonymize('member_card_no')]) }}
         end as member_id,
-        member_card_no,
+        {{ pseudonymize('member_card_no') }} as member_card_pseudonym,
+        {{ pseudonymize('phone') }} as phone_pseudonym,
+        {{ pseudonymize('unionid') }} as unionid_pseudonym,
         program,
-        unionid,
         enrolled_store_id,
-        member_name,
-        phone,
         phone_invalid_reason,
         gender,
         tier,

@@ -1,7 +1,8 @@
 {#
     One row per raw order row, typed and normalised, with the reason it cannot be used (if
     any). The order key is platform-scoped, so `order_id` joins the platform to the
-    platform's order number.
+    platform's order number. Identifiers leave as keyed pseudonyms of their normalised value;
+    the receiver's name and street address do not leave at all (they are in the `pii` area).
 #}
 with
 
@@ -129,16 +130,14 @@ final as (
         platform_order_id,
         platform,
         shop_id,
-        buyer_id,
+        {{ pseudonymize('buyer_id') }} as buyer_pseudonym,
+        {{ pseudonymize('receiver_phone') }} as receiver_phone_pseudonym,
+        {{ pseudonymize('receiver_phone_masked') }} as receiver_phone_masked_pseudonym,
         pickup_store_id,
-        receiver_name,
-        receiver_phone,
-        receiver_phone_masked,
         receiver_phone_invalid_reason,
         receiver_province,
         receiver_city,
         receiver_district,
-        receiver_address,
         status,
         goods_amount,
         discount_amount,

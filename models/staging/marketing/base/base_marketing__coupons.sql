@@ -1,3 +1,7 @@
+{#
+    One row per raw coupon row, typed, with the reason it cannot be used (if any). The holder
+    (openid or loyalty card) leaves as a keyed pseudonym of its normalised value.
+#}
 with
 
 coupons as (
@@ -59,8 +63,8 @@ checked as (
     select
         coupon_id,
         campaign_id,
-        issued_to_openid,
-        issued_to_member_card_no,
+        {{ pseudonymize('issued_to_openid') }} as issued_to_openid_pseudonym,
+        {{ pseudonymize('issued_to_member_card_no') }} as issued_to_member_card_pseudonym,
         redeemed_platform_order_id,
         redeemed_receipt_id,
         redeemed_store_id,

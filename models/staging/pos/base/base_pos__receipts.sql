@@ -1,3 +1,8 @@
+{#
+    One row per raw till receipt row, typed, with the reason it cannot be used (if any). The
+    loyalty card and the phone typed at the till leave as keyed pseudonyms of their
+    normalised value; till and cashier ids are staff ids and stay.
+#}
 with
 
 receipts as (
@@ -65,8 +70,8 @@ checked as (
         store_id,
         register_id,
         cashier_id,
-        member_card_no,
-        customer_phone,
+        {{ pseudonymize('member_card_no') }} as member_card_pseudonym,
+        {{ pseudonymize('customer_phone') }} as customer_phone_pseudonym,
         customer_phone_invalid_reason,
         receipt_type,
         original_receipt_id,

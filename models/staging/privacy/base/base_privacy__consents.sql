@@ -1,3 +1,8 @@
+{#
+    One row per raw consent event, typed, with the reason it cannot be used (if any). The
+    subject leaves as the keyed pseudonym of its normalised value, the same pseudonym its
+    identifier carries in its own source's staging model.
+#}
 with
 
 consents as (
@@ -40,15 +45,22 @@ typed as (
     from trimmed
 ),
 
+pseudonymised as (
+    select
+        {{ pseudonymize('subject_value') }} as subject_pseudonym,
+        *
+    from typed
+),
+
 checked as (
     select
-        {# One consent event: who, for what, when. Hashed so the key carries no identifier. #}
+        {# One consent event: who (by pseudonym, never the raw value), for what, when. #}
         {{ dbt.hash(dbt.concat([
-            "subject_type", "':'", "subject_value", "':'", "purpose", "':'",
+            "subject_type", "':'", "subject_pseudonym", "':'", "purpose", "':'",
             "cast(recorded_at as " ~ dbt.type_string() ~ ")"
         ])) }} as consent_id,
         subject_type,
-        subject_value,
+        subject_pseudonym,
         purpose,
         is_granted,
         recorded_at,
@@ -60,7 +72,7 @@ checked as (
         end as reject_reason,
         _source_file,
         _row_number
-    from typed
+    from pseudonymised
 )
 
 select * from checked

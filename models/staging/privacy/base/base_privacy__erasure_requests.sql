@@ -1,3 +1,7 @@
+{#
+    One row per raw erasure request, typed, with the reason it cannot be used (if any). The
+    subject leaves as the keyed pseudonym of its normalised value.
+#}
 with
 
 erasure_requests as (
@@ -20,7 +24,8 @@ checked as (
     select
         request_id,
         subject_type,
-        {{ normalize_subject_value('subject_type', 'subject_value') }} as subject_value,
+        {{ pseudonymize(normalize_subject_value('subject_type', 'subject_value')) }}
+            as subject_pseudonym,
         {# The law asks for erasure whenever it was requested: the date never blocks one. #}
         {{ parse_timestamp('requested_at') }} as requested_at,
         case

@@ -1,3 +1,7 @@
+{#
+    One row per raw questionnaire row, typed, with the reason it cannot be used (if any). The
+    respondent's phone leaves as a keyed pseudonym of its normalised value.
+#}
 with
 
 responses as (
@@ -63,7 +67,7 @@ checked as (
     select
         response_id,
         store_id,
-        respondent_phone,
+        {{ pseudonymize('respondent_phone') }} as respondent_phone_pseudonym,
         respondent_phone_invalid_reason,
         age_band,
         gender,

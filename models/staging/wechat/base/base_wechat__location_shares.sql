@@ -2,7 +2,8 @@
     One row per raw location share, typed, with the point converted to GCJ-02 (the system of
     Chinese maps and of the stores' coordinates) and the reason it cannot be used (if any).
     A share whose latitude and longitude were exchanged is recognised because only the
-    exchanged pair is a valid point in China; it is swapped back and flagged.
+    exchanged pair is a valid point in China; it is swapped back and flagged. The openid and
+    the device fingerprint leave as keyed pseudonyms.
 #}
 with
 
@@ -33,7 +34,6 @@ trimmed as (
 typed as (
     select
         location_share_id,
-        {{ dbt.concat(["appid", "':'", "openid"]) }} as wechat_user_id,
         openid,
         appid,
         device_id,
@@ -124,10 +124,10 @@ checked as (
 final as (
     select
         location_share_id,
-        wechat_user_id,
-        openid,
+        {{ dbt.concat(["appid", "':'", pseudonymize('openid')]) }} as wechat_user_id,
+        {{ pseudonymize('openid') }} as openid_pseudonym,
+        {{ pseudonymize('device_id') }} as device_pseudonym,
         appid,
-        device_id,
         coord_system,
         province,
         city,

@@ -1,7 +1,8 @@
 {#
     One row per raw WeChat profile row, typed and normalised, with the reason it cannot be
     used (if any). An openid only means something within its appid, so the profile key
-    `wechat_user_id` joins the two.
+    `wechat_user_id` joins the appid to the openid's pseudonym. Identifiers leave as keyed
+    pseudonyms of their normalised value; the nickname does not leave (it is in `pii`).
 #}
 with
 
@@ -29,14 +30,10 @@ trimmed as (
 
 typed as (
     select
-        {{ dbt.concat(["appid", "':'", "openid"]) }} as wechat_user_id,
         openid,
         appid,
         unionid,
         register_store_id,
-        case
-            when not {{ has_broken_encoding('nickname') }} then nickname
-        end as nickname,
         {# WeChat codes gender 1 / 2 / 0; form exports sometimes spell it out. #}
         case
             when gender_code in ('1', 'm', 'male', '男') then 'male'
@@ -90,14 +87,13 @@ checked as (
 
 final as (
     select
-        wechat_user_id,
-        openid,
+        {{ dbt.concat(["appid", "':'", pseudonymize('openid')]) }} as wechat_user_id,
+        {{ pseudonymize('openid') }} as openid_pseudonym,
+        {{ pseudonymize('unionid') }} as unionid_pseudonym,
+        {{ pseudonymize('phone') }} as phone_pseudonym,
         appid,
-        unionid,
         register_store_id,
-        nickname,
         gender,
-        phone,
         phone_invalid_reason,
         register_scene,
         has_broken_encoding,
