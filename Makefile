@@ -1,6 +1,7 @@
 # Datong: two commands do everything on a fresh machine.
 #   make run    install, generate demo data, load it, build the warehouse on DuckDB
-#   make test   lint, build + every data/unit test on demo data, pytest
+#   make test   lint, build + every data/unit test on demo data (DuckDB, then Spark), pytest
+#               (which also compares the two warehouses model by model)
 # Point the build at your own exports with RAW_DIR=<dir> make run (the layout of
 # ../shared/RAW_CONTRACT.md: <dir>/<source>/<table>.csv|parquet).
 
@@ -24,8 +25,11 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 DBT := $(BIN)/dbt
+# dbt threads on Spark: one session in one process, whose jobs share the local cores.
+SPARK_THREADS ?= 2
 
-.PHONY: run test install generate load build summary lint docs pytest clean
+.PHONY: run test install generate load build summary lint docs pytest clean \
+	load-spark build-spark test-spark parity
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,7 +66,23 @@ lint: install
 pytest: install
 	$(BIN)/pytest -q
 
-test: install lint generate load build pytest
+# Spark (dbt-spark `method: session`, local pyspark, Java 17): the same raw data, models and
+# tests. dbt keeps the Spark build's parse state apart from DuckDB's so that each reuses it.
+load-spark: install
+	$(BIN)/datong load --raw-dir $(RAW_DIR) --target spark
+
+build-spark: install
+	$(DBT) build --target spark --threads $(SPARK_THREADS) --target-path target/spark
+
+test-spark: install generate load-spark build-spark
+
+# Both warehouses built: compare them model by model (pytest does so within `make test`).
+parity: install
+	$(BIN)/datong parity --duckdb-path $(DATONG_DUCKDB_PATH)
+
+# DATONG_PARITY=1 tells pytest that both warehouses were just built from the same data.
+test: export DATONG_PARITY := 1
+test: install lint generate load build test-spark pytest
 
 docs: install
 	$(DBT) docs generate --target dev

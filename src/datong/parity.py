@@ -19,7 +19,10 @@ difference too.
 
 Models are taken from dbt's manifest (`--manifest`, default `target/manifest.json`) when it
 exists, so that a table left behind by a renamed model does not count; otherwise every table
-and view in the compared schemas is profiled. The Spark side is read through a session built
+and view in the compared schemas is profiled. A column whose value is the time of the build
+itself (an incremental history's `changed_at`) differs between two builds on any engine: its
+model's YAML marks it with `meta: {parity: ignore}` (under the column's `config:`), and it is
+left out. The Spark side is read through a session built
 by spark_session.py, the one dbt uses: the Derby metastore admits one process, so no dbt may
 run on Spark meanwhile.
 """
@@ -86,12 +89,19 @@ Profiles = dict[str, ModelProfile]
 # --------------------------------------------------------------------------------------------
 
 
-def manifest_models(manifest: Path, schemas: tuple[str, ...]) -> set[str] | None:
-    """`schema.name` of every materialised model of the manifest in `schemas`, if it exists."""
+def _column_meta(column: dict[str, Any]) -> dict[str, Any]:
+    return (column.get("config") or {}).get("meta") or column.get("meta") or {}
+
+
+def manifest_models(manifest: Path, schemas: tuple[str, ...]) -> dict[str, set[str]] | None:
+    """The materialised models of the manifest in `schemas`, if it exists.
+
+    Maps `schema.name` to the columns marked `meta: {parity: ignore}`.
+    """
     if not manifest.is_file():
         return None
     nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
-    models = set()
+    models = {}
     for node in nodes.values():
         config = node.get("config") or {}
         if node.get("resource_type") != "model" or not config.get("enabled", True):
@@ -100,7 +110,11 @@ def manifest_models(manifest: Path, schemas: tuple[str, ...]) -> set[str] | None
             continue
         schema = str(node.get("schema", "")).lower()
         if schema in schemas:
-            models.add(f"{schema}.{str(node.get('alias') or node['name']).lower()}")
+            models[f"{schema}.{str(node.get('alias') or node['name']).lower()}"] = {
+                name.lower()
+                for name, column in (node.get("columns") or {}).items()
+                if _column_meta(column).get("parity") == "ignore"
+            }
     return models
 
 
@@ -182,9 +196,10 @@ def _duckdb_quote(identifier: str) -> str:
 def profile_duckdb(
     connection: duckdb.DuckDBPyConnection,
     schemas: tuple[str, ...],
-    only: set[str] | None = None,
+    only: dict[str, set[str]] | None = None,
     time_zone: str = DEFAULT_TIME_ZONE,
 ) -> Profiles:
+    """Profiles of the relations in `schemas` (of `only`'s models, without their columns)."""
     connection.execute(f"set TimeZone = '{time_zone}'")
     placeholders = ", ".join("?" for _ in schemas)
     rows = connection.execute(
@@ -197,7 +212,7 @@ def profile_duckdb(
     relations: dict[str, dict[str, ColumnProfile]] = {}
     for schema, table, column, data_type in rows:
         name = f"{schema}.{table}"
-        if only is not None and name not in only:
+        if only is not None and (name not in only or column.lower() in only[name]):
             continue
         kind, approximate = duckdb_kind(data_type)
         relations.setdefault(name, {})[column.lower()] = ColumnProfile(
@@ -243,8 +258,9 @@ def _spark_quote(identifier: str) -> str:
 
 
 def profile_spark(
-    spark: SparkSession, schemas: tuple[str, ...], only: set[str] | None = None
+    spark: SparkSession, schemas: tuple[str, ...], only: dict[str, set[str]] | None = None
 ) -> Profiles:
+    """Profiles of the relations in `schemas` (of `only`'s models, without their columns)."""
     present = {row[0].lower() for row in spark.sql("show databases").collect()}
     profiles = {}
     for schema in schemas:
@@ -260,6 +276,8 @@ def profile_spark(
             relation = f"{_spark_quote(schema)}.{_spark_quote(row['tableName'])}"
             columns = {}
             for struct_field in spark.table(relation).schema.fields:
+                if only is not None and struct_field.name.lower() in only[name]:
+                    continue
                 kind, approximate = spark_kind(struct_field.dataType)
                 columns[struct_field.name.lower()] = ColumnProfile(
                     kind, struct_field.dataType.simpleString(), approximate
@@ -381,7 +399,8 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        spark = spark_session(settings)
+        # No console progress bars between the result lines.
+        spark = spark_session(settings | {"spark.ui.showConsoleProgress": "false"})
     except Exception as exc:  # Java missing, metastore locked by another process, ...
         print(f"error: cannot start Spark: {exc}", file=sys.stderr)
         return 1
@@ -395,7 +414,7 @@ def run(args: argparse.Namespace) -> int:
     if only is not None:
         differences += [
             f"{model}: in the manifest, built in neither engine"
-            for model in sorted(only - set(duckdb_profiles) - set(spark_profiles))
+            for model in sorted(set(only) - set(duckdb_profiles) - set(spark_profiles))
         ]
     for line in differences:
         print(line)

@@ -172,11 +172,13 @@ def test_two_different_tables_differ(tmp_path, change, expected):
     assert expected in differences
 
 
-def test_manifest_names_the_materialised_models(tmp_path):
+def test_manifest_names_the_materialised_models_and_ignored_columns(tmp_path):
     manifest = tmp_path / "manifest.json"
+    build_time = {"config": {"meta": {"parity": "ignore"}}}
     nodes = {
         "model.datong.a": {"resource_type": "model", "name": "stg_a", "alias": "stg_a",
-                           "schema": "staging", "config": {"materialized": "table"}},
+                           "schema": "staging", "config": {"materialized": "table"},
+                           "columns": {"a_id": {}, "changed_at": build_time}},
         "model.datong.b": {"resource_type": "model", "name": "int_b", "alias": "int_b",
                            "schema": "intermediate", "config": {"materialized": "ephemeral"}},
         "model.datong.c": {"resource_type": "model", "name": "raw_c", "alias": "raw_c",
@@ -185,8 +187,23 @@ def test_manifest_names_the_materialised_models(tmp_path):
                           "schema": "staging", "config": {"materialized": "test"}},
     }
     manifest.write_text(json.dumps({"nodes": nodes}))
-    assert parity.manifest_models(manifest, parity.DEFAULT_SCHEMAS) == {"staging.stg_a"}
+    assert parity.manifest_models(manifest, parity.DEFAULT_SCHEMAS) == {
+        "staging.stg_a": {"changed_at"}
+    }
     assert parity.manifest_models(tmp_path / "missing.json", parity.DEFAULT_SCHEMAS) is None
+
+
+def test_ignored_columns_and_other_models_are_not_profiled(tmp_path):
+    _duckdb_warehouse(tmp_path / "a.duckdb", "create table staging.stg_other as select 1 as x")
+    connection = duckdb.connect(str(tmp_path / "a.duckdb"), read_only=True)
+    profiles = parity.profile_duckdb(
+        connection, ("staging",), {"staging.stg_things": {"created_at", "share"}}
+    )
+    connection.close()
+    assert list(profiles) == ["staging.stg_things"]
+    assert "created_at" not in profiles["staging.stg_things"].columns
+    assert "share" not in profiles["staging.stg_things"].columns
+    assert "created_date" in profiles["staging.stg_things"].columns
 
 
 CROSS_ENGINE = textwrap.dedent(
@@ -238,7 +255,8 @@ def test_the_same_table_in_duckdb_and_spark_has_the_same_profile(tmp_path):
     assert result["same"] == []
     # 0.1 + 0.2 + 0.3 summed in another order is within the tolerance; 0.31 is not.
     assert [line.split("=")[0] for line in result["changed"]] == [
-        "staging.stg_things.share: sum duckdb"
+        "staging.stg_things.share: sum duckdb",
+        "staging.stg_things.share: max duckdb",
     ]
 
 
