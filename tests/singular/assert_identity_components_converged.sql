@@ -31,7 +31,8 @@ edges_across_customers as (
         on kept_edges.identifier_a_id = identifier_a.identifier_id
     inner join identifiers as identifier_b
         on kept_edges.identifier_b_id = identifier_b.identifier_id
-    where identifier_a.customer_id is null
+    where
+        identifier_a.customer_id is null
         or identifier_b.customer_id is null
         or identifier_a.customer_id <> identifier_b.customer_id
 ),
@@ -41,7 +42,8 @@ linkable_without_customer as (
         identifier_id as failing_id,
         'linkable identifier without customer' as failure
     from identifiers
-    where is_linkable
+    where
+        is_linkable
         and customer_id is null
 ),
 

@@ -11,9 +11,15 @@ fixture_components as (
 ),
 
 expected_nodes as (
-    select node_a as node_id, expected_component_node_id from fixture_edges
+    select
+        node_a as node_id,
+        expected_component_node_id
+    from fixture_edges
     union
-    select node_b as node_id, expected_component_node_id from fixture_edges
+    select
+        node_b as node_id,
+        expected_component_node_id
+    from fixture_edges
     where node_b is not null
 ),
 
@@ -25,7 +31,8 @@ mismatches as (
     from expected_nodes
     left join fixture_components
         on expected_nodes.node_id = fixture_components.node_id
-    where fixture_components.component_node_id is null
+    where
+        fixture_components.component_node_id is null
         or fixture_components.component_node_id <> expected_nodes.expected_component_node_id
 )
 

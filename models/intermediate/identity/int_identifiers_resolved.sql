@@ -40,8 +40,9 @@ weak_identifier_customers as (
     inner join identifiers
         on sightings.identifier_id = identifiers.identifier_id
     inner join anchors
-        on sightings.source_model = anchors.source_model
-        and sightings.source_record_id = anchors.source_record_id
+        on
+            sightings.source_model = anchors.source_model
+            and sightings.source_record_id = anchors.source_record_id
     inner join linked
         on anchors.anchor_identifier_id = linked.identifier_id
     where identifiers.strength = 'weak'

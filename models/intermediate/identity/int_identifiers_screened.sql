@@ -41,8 +41,8 @@ identifiers as (
     group by 1, 2, 3, 4
 ),
 
-{#- A cashier's own number typed for shoppers who gave none: one phone with many different
-    cards scanned at one store. -#}
+{# A cashier's own number typed for shoppers who gave none: one phone with many different
+    cards scanned at one store. #}
 till_phone_cards as (
     select
         phones.identifier_id,
@@ -50,9 +50,11 @@ till_phone_cards as (
         count(distinct cards.identifier_id) as card_count
     from sightings as phones
     inner join sightings as cards
-        on phones.source_model = cards.source_model
-        and phones.source_record_id = cards.source_record_id
-    where phones.source_model = 'stg_pos__receipts'
+        on
+            phones.source_model = cards.source_model
+            and phones.source_record_id = cards.source_record_id
+    where
+        phones.source_model = 'stg_pos__receipts'
         and phones.identifier_type = 'phone'
         and cards.identifier_type = 'member_card'
     group by 1, 2
@@ -67,16 +69,18 @@ shared_till_phones as (
     having max(card_count) >= {{ min_cards_per_till_phone }}
 ),
 
-{#- A device passed around (a shop's demo phone, a family tablet): many openids. -#}
+{# A device passed around (a shop's demo phone, a family tablet): many openids. #}
 device_openids as (
     select
         devices.identifier_id,
         count(distinct openids.identifier_id) as openid_count
     from sightings as devices
     inner join sightings as openids
-        on devices.source_model = openids.source_model
-        and devices.source_record_id = openids.source_record_id
-    where devices.identifier_type = 'device_id'
+        on
+            devices.source_model = openids.source_model
+            and devices.source_record_id = openids.source_record_id
+    where
+        devices.identifier_type = 'device_id'
         and openids.identifier_type = 'openid'
     group by 1
 ),
@@ -89,8 +93,8 @@ shared_devices as (
     where openid_count >= {{ min_openids_per_device }}
 ),
 
-{#- A person holds one buyer account per platform: a receiver phone on orders of several
-    buyers of one platform is a forwarding address, an agent or a family hub. -#}
+{# A person holds one buyer account per platform: a receiver phone on orders of several
+    buyers of one platform is a forwarding address, an agent or a family hub. #}
 receiver_phone_buyers as (
     select
         phones.identifier_id,
@@ -98,9 +102,11 @@ receiver_phone_buyers as (
         count(distinct buyers.identifier_id) as buyer_count
     from sightings as phones
     inner join sightings as buyers
-        on phones.source_model = buyers.source_model
-        and phones.source_record_id = buyers.source_record_id
-    where phones.source_model = 'stg_ecommerce__orders'
+        on
+            phones.source_model = buyers.source_model
+            and phones.source_record_id = buyers.source_record_id
+    where
+        phones.source_model = 'stg_ecommerce__orders'
         and phones.identifier_type = 'phone'
         and buyers.carrier_column = 'buyer_pseudonym'
     group by 1, 2
@@ -152,8 +158,9 @@ screened as (
     inner join identifier_types
         on identifiers.identifier_type = identifier_types.identifier_type
     left join blocked_values
-        on identifiers.identifier_type = blocked_values.identifier_type
-        and identifiers.identifier_value = blocked_values.identifier_value
+        on
+            identifiers.identifier_type = blocked_values.identifier_type
+            and identifiers.identifier_value = blocked_values.identifier_value
     left join shared_till_phones
         on identifiers.identifier_id = shared_till_phones.identifier_id
     left join shared_devices

@@ -17,10 +17,16 @@ overrides as (
 ),
 
 split_pairs as (
-    select identifier_a_id, identifier_b_id from overrides
+    select
+        identifier_a_id,
+        identifier_b_id
+    from overrides
     where override_action = 'force_split'
     union all
-    select identifier_b_id, identifier_a_id from overrides
+    select
+        identifier_b_id,
+        identifier_a_id
+    from overrides
     where override_action = 'force_split'
 ),
 
@@ -30,8 +36,9 @@ kept_edges as (
         edges.identifier_b_id as node_b
     from edges
     left join split_pairs
-        on edges.identifier_a_id = split_pairs.identifier_a_id
-        and edges.identifier_b_id = split_pairs.identifier_b_id
+        on
+            edges.identifier_a_id = split_pairs.identifier_a_id
+            and edges.identifier_b_id = split_pairs.identifier_b_id
     where split_pairs.identifier_a_id is null
 ),
 

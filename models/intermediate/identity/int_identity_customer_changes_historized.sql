@@ -34,7 +34,7 @@ current_mapping as (
 
 previous_mapping as (
     {% if is_incremental() %}
-        {#- A removed identifier's latest row has no customer: it is not in the mapping. -#}
+        {# A removed identifier's latest row has no customer: it is not in the mapping. #}
         select
             identifier_id,
             customer_id
@@ -63,12 +63,13 @@ moves as (
     from current_mapping
     full outer join previous_mapping
         on current_mapping.identifier_id = previous_mapping.identifier_id
-    where previous_mapping.customer_id is null
+    where
+        previous_mapping.customer_id is null
         or current_mapping.customer_id is null
         or current_mapping.customer_id <> previous_mapping.customer_id
 ),
 
-{#- Every previous customer lives on under as many current customers as it has now. -#}
+{# Every previous customer lives on under as many current customers as it has now. #}
 previous_spread as (
     select
         previous_mapping.customer_id as previous_customer_id,

@@ -1,51 +1,44 @@
-{#- One row per final component (customer) with its customer_id: `c_` and 20 hex of the hash
-    of its founding identifier, the one seen first (then the smallest id). The id depends only
-    on that identifier, so it survives new data; when two customers merge the older founder,
-    and so the older id, survives; when a customer splits, the part that keeps the founder
-    keeps the id and the other part is named after its own founder. -#}
+{#- One row per final component (customer) with its customer_id, the id of the founding
+    identifier it holds (int_identity_founders_registered). A component holding several
+    founders is a merge: the founder registered first (then seen first) keeps its id, the
+    others are retired. A split keeps the id on the part that holds the founder; the other
+    part was given a founder of its own by the register in the same build. -#}
 with
 
-identifiers as (
-    select * from {{ ref('int_identifiers_screened') }}
+registered_founders as (
+    select * from {{ ref('int_identity_founders_registered') }}
 ),
 
 components as (
     select * from {{ ref('int_identity_components_resolved') }}
 ),
 
-members as (
+founders_held as (
     select
         components.component_node_id,
         components.component_size,
-        identifiers.identifier_id,
-        identifiers.first_seen_at
+        registered_founders.customer_id,
+        registered_founders.founder_identifier_id,
+        registered_founders.founded_at,
+        registered_founders.registered_at
     from components
-    inner join identifiers
-        on components.node_id = identifiers.identifier_id
-),
-
-founders as (
-    select
-        component_node_id,
-        component_size,
-        identifier_id as founder_identifier_id,
-        first_seen_at as founded_at
-    from members
-    qualify row_number() over (
-        partition by component_node_id
-        order by first_seen_at asc nulls last, identifier_id asc
-    ) = 1
+    inner join registered_founders
+        on components.node_id = registered_founders.founder_identifier_id
 ),
 
 assigned as (
     select
-        {{ dbt.concat(["'c_'", "substr(" ~ dbt.hash("founder_identifier_id") ~ ", 1, 20)"]) }}
-            as customer_id,
+        customer_id,
         component_node_id,
         founder_identifier_id,
         component_size as identifier_count,
-        founded_at
-    from founders
+        founded_at,
+        registered_at
+    from founders_held
+    qualify row_number() over (
+        partition by component_node_id
+        order by registered_at asc, founded_at asc nulls last, founder_identifier_id asc
+    ) = 1
 )
 
 select * from assigned

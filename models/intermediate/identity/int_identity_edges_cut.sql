@@ -67,9 +67,19 @@ detached_split_edges as (
 ),
 
 incident_edges as (
-    select identifier_a_id as identifier_id, edge_id, rule_rank, link_rule from edges
+    select
+        identifier_a_id as identifier_id,
+        edge_id,
+        rule_rank,
+        link_rule
+    from edges
     union all
-    select identifier_b_id as identifier_id, edge_id, rule_rank, link_rule from edges
+    select
+        identifier_b_id as identifier_id,
+        edge_id,
+        rule_rank,
+        link_rule
+    from edges
 ),
 
 identifier_evidence as (
@@ -116,19 +126,32 @@ cap_edges as (
         ]) }} as cause_id
     from excess_identifiers
     inner join incident_edges
-        on excess_identifiers.identifier_id = incident_edges.identifier_id
-        and excess_identifiers.weakest_rank = incident_edges.rule_rank
+        on
+            excess_identifiers.identifier_id = incident_edges.identifier_id
+            and excess_identifiers.weakest_rank = incident_edges.rule_rank
     where incident_edges.link_rule <> 'manual_force_link'
 ),
 
 all_cuts as (
-    select edge_id, 'manual_force_split' as cut_reason, cause_id, 1 as reason_order
+    select
+        edge_id,
+        'manual_force_split' as cut_reason,
+        cause_id,
+        1 as reason_order
     from direct_split_edges
     union all
-    select edge_id, 'manual_force_split' as cut_reason, cause_id, 1 as reason_order
+    select
+        edge_id,
+        'manual_force_split' as cut_reason,
+        cause_id,
+        1 as reason_order
     from detached_split_edges
     union all
-    select edge_id, 'type_cap_exceeded' as cut_reason, cause_id, 2 as reason_order
+    select
+        edge_id,
+        'type_cap_exceeded' as cut_reason,
+        cause_id,
+        2 as reason_order
     from cap_edges
 ),
 

@@ -45,7 +45,8 @@ star_edges as (
         anchors.anchor_identifier_id as identifier_a_id,
         linkable_sightings.identifier_id as identifier_b_id,
         case
-            when linkable_sightings.source_model = 'stg_wechat__users'
+            when
+                linkable_sightings.source_model = 'stg_wechat__users'
                 and (
                     anchors.anchor_identifier_id like 'phone:%'
                     or linkable_sightings.identifier_type = 'phone'
@@ -53,7 +54,8 @@ star_edges as (
                 then 'wechat_phone_authorisation'
             when linkable_sightings.source_model = 'stg_wechat__users'
                 then 'wechat_unionid_authorisation'
-            when linkable_sightings.source_model = 'stg_crm__members'
+            when
+                linkable_sightings.source_model = 'stg_crm__members'
                 and (
                     anchors.anchor_identifier_id like 'unionid:%'
                     or linkable_sightings.identifier_type = 'unionid'
@@ -63,7 +65,8 @@ star_edges as (
                 then 'crm_member_card_phone'
             when linkable_sightings.source_model = 'stg_pos__receipts'
                 then 'till_card_phone'
-            when linkable_sightings.source_model = 'stg_ecommerce__orders'
+            when
+                linkable_sightings.source_model = 'stg_ecommerce__orders'
                 and linkable_sightings.store_id is not null
                 then 'order_pickup_in_store'
             when linkable_sightings.source_model = 'stg_ecommerce__orders'
@@ -80,13 +83,14 @@ star_edges as (
         linkable_sightings.seen_at
     from linkable_sightings
     inner join anchors
-        on linkable_sightings.source_model = anchors.source_model
-        and linkable_sightings.source_record_id = anchors.source_record_id
+        on
+            linkable_sightings.source_model = anchors.source_model
+            and linkable_sightings.source_record_id = anchors.source_record_id
     where linkable_sightings.identifier_id <> anchors.anchor_identifier_id
 ),
 
-{#- A coupon names its order by the platform's own number; it is used only when exactly one
-    order carries that number. -#}
+{# A coupon names its order by the platform's own number; it is used only when exactly one
+    order carries that number. #}
 redeemable_orders as (
     select
         platform_order_id,
@@ -131,16 +135,18 @@ redemption_edges as (
         redemptions.redeemed_at as seen_at
     from redemptions
     inner join anchors as holder_anchors
-        on holder_anchors.source_model = 'stg_marketing__coupons'
-        and redemptions.coupon_id = holder_anchors.source_record_id
+        on
+            holder_anchors.source_model = 'stg_marketing__coupons'
+            and redemptions.coupon_id = holder_anchors.source_record_id
     inner join anchors as redeemed_anchors
-        on redemptions.redeemed_model = redeemed_anchors.source_model
-        and redemptions.redeemed_record_id = redeemed_anchors.source_record_id
+        on
+            redemptions.redeemed_model = redeemed_anchors.source_model
+            and redemptions.redeemed_record_id = redeemed_anchors.source_record_id
     where holder_anchors.anchor_identifier_id <> redeemed_anchors.anchor_identifier_id
 ),
 
-{#- A manual link applies only between identifiers that may link; one naming an unknown or
-    excluded identifier is reported by int_identity_exclusions_audited. -#}
+{# A manual link applies only between identifiers that may link; one naming an unknown or
+    excluded identifier is reported by int_identity_exclusions_audited. #}
 override_edges as (
     select
         overrides.identifier_a_id,
@@ -156,7 +162,8 @@ override_edges as (
         on overrides.identifier_a_id = identifier_a.identifier_id
     inner join identifiers as identifier_b
         on overrides.identifier_b_id = identifier_b.identifier_id
-    where overrides.override_action = 'force_link'
+    where
+        overrides.override_action = 'force_link'
         and identifier_a.is_linkable
         and identifier_b.is_linkable
 ),

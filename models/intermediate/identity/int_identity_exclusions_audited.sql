@@ -55,7 +55,8 @@ ambiguous_weak_identifiers as (
         'weak_identifier_ambiguous' as exclusion_reason,
         'its records resolve to different customers, or to none' as exclusion_detail
     from identifiers
-    where strength = 'weak'
+    where
+        strength = 'weak'
         and customer_id is null
 ),
 
@@ -88,7 +89,8 @@ unapplied_overrides as (
     from overrides
     left join applied_links
         on overrides.override_id = applied_links.override_id
-    where overrides.override_action = 'force_link'
+    where
+        overrides.override_action = 'force_link'
         and applied_links.override_id is null
 ),
 
@@ -141,8 +143,9 @@ unanchored_records as (
         'every identifier it carries is excluded or weak' as exclusion_detail
     from records_with_identifiers
     left join anchors
-        on records_with_identifiers.source_model = anchors.source_model
-        and records_with_identifiers.source_record_id = anchors.source_record_id
+        on
+            records_with_identifiers.source_model = anchors.source_model
+            and records_with_identifiers.source_record_id = anchors.source_record_id
     where anchors.source_record_id is null
 ),
 

@@ -36,19 +36,35 @@ identifiers as (
 ),
 
 records as (
-    select 'stg_ecommerce__orders' as source_model, order_id as source_record_id from orders
+    select
+        'stg_ecommerce__orders' as source_model,
+        order_id as source_record_id
+    from orders
     union all
-    select 'stg_wechat__users' as source_model, wechat_user_id as source_record_id
+    select
+        'stg_wechat__users' as source_model,
+        wechat_user_id as source_record_id
     from wechat_users
     union all
-    select 'stg_wechat__location_shares' as source_model, location_share_id as source_record_id
+    select
+        'stg_wechat__location_shares' as source_model,
+        location_share_id as source_record_id
     from location_shares
     union all
-    select 'stg_pos__receipts' as source_model, receipt_id as source_record_id from receipts
+    select
+        'stg_pos__receipts' as source_model,
+        receipt_id as source_record_id
+    from receipts
     union all
-    select 'stg_crm__members' as source_model, member_id as source_record_id from members
+    select
+        'stg_crm__members' as source_model,
+        member_id as source_record_id
+    from members
     union all
-    select 'stg_marketing__coupons' as source_model, coupon_id as source_record_id from coupons
+    select
+        'stg_marketing__coupons' as source_model,
+        coupon_id as source_record_id
+    from coupons
 ),
 
 resolved as (
@@ -61,8 +77,9 @@ resolved as (
         anchors.anchor_identifier_id
     from records
     left join anchors
-        on records.source_model = anchors.source_model
-        and records.source_record_id = anchors.source_record_id
+        on
+            records.source_model = anchors.source_model
+            and records.source_record_id = anchors.source_record_id
     left join identifiers
         on anchors.anchor_identifier_id = identifiers.identifier_id
 )

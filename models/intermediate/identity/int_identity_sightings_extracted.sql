@@ -75,14 +75,14 @@ coupons as (
     from {{ ref('stg_marketing__coupons') }}
 ),
 
-{#- Receipts and coupons carry a card number without its programme: it is the programme that
-    issued that number, when exactly one did. -#}
+{# Receipts and coupons carry a card number without its programme: it is the programme that
+    issued that number, when exactly one did. #}
 card_programs as (
     select
         member_card_pseudonym,
-        min(program) as program
+        min(program) as card_program
     from members
-    group by member_card_pseudonym
+    group by 1
     having count(distinct program) = 1
 ),
 
@@ -200,7 +200,7 @@ receipt_sightings as (
         'member_card_pseudonym' as carrier_column,
         'member_card' as identifier_type,
         coalesce(
-            card_programs.program, '{{ default_card_program }}'
+            card_programs.card_program, '{{ default_card_program }}'
         ) as identifier_scope,
         receipts.member_card_pseudonym as identifier_value,
         receipts.store_id,
@@ -282,7 +282,7 @@ coupon_sightings as (
         'issued_to_member_card_pseudonym' as carrier_column,
         'member_card' as identifier_type,
         coalesce(
-            card_programs.program, '{{ default_card_program }}'
+            card_programs.card_program, '{{ default_card_program }}'
         ) as identifier_scope,
         coupons.issued_to_member_card_pseudonym as identifier_value,
         coupons.redeemed_store_id as store_id,
