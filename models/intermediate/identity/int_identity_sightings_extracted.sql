@@ -12,9 +12,9 @@ orders as (
         order_id,
         platform,
         pickup_store_id,
-        buyer_id as buyer_pseudonym,
-        receiver_phone as receiver_phone_pseudonym,
-        receiver_phone_masked as receiver_phone_masked_pseudonym,
+        buyer_pseudonym,
+        receiver_phone_pseudonym,
+        receiver_phone_masked_pseudonym,
         created_at
     from {{ ref('stg_ecommerce__orders') }}
 ),
@@ -24,9 +24,9 @@ wechat_users as (
         wechat_user_id,
         appid,
         register_store_id,
-        openid as openid_pseudonym,
-        unionid as unionid_pseudonym,
-        phone as phone_pseudonym,
+        openid_pseudonym,
+        unionid_pseudonym,
+        phone_pseudonym,
         registered_at,
         updated_at
     from {{ ref('stg_wechat__users') }}
@@ -36,8 +36,8 @@ location_shares as (
     select
         location_share_id,
         appid,
-        openid as openid_pseudonym,
-        device_id as device_pseudonym,
+        openid_pseudonym,
+        device_pseudonym,
         shared_at
     from {{ ref('stg_wechat__location_shares') }}
 ),
@@ -46,8 +46,8 @@ receipts as (
     select
         receipt_id,
         store_id,
-        member_card_no as member_card_pseudonym,
-        customer_phone as customer_phone_pseudonym,
+        member_card_pseudonym,
+        customer_phone_pseudonym,
         txn_at
     from {{ ref('stg_pos__receipts') }}
 ),
@@ -57,9 +57,9 @@ members as (
         member_id,
         program,
         enrolled_store_id,
-        member_card_no as member_card_pseudonym,
-        phone as phone_pseudonym,
-        unionid as unionid_pseudonym,
+        member_card_pseudonym,
+        phone_pseudonym,
+        unionid_pseudonym,
         enrolled_at,
         updated_at
     from {{ ref('stg_crm__members') }}
@@ -69,8 +69,8 @@ coupons as (
     select
         coupon_id,
         redeemed_store_id,
-        issued_to_openid as issued_to_openid_pseudonym,
-        issued_to_member_card_no as issued_to_member_card_pseudonym,
+        issued_to_openid_pseudonym,
+        issued_to_member_card_pseudonym,
         issued_at
     from {{ ref('stg_marketing__coupons') }}
 ),
