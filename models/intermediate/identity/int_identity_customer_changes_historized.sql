@@ -129,7 +129,7 @@ classified as (
             when moves.previous_customer_id is null then 'first seen'
             when moves.customer_id is null then 'excluded or no longer present'
             when current_sources.previous_customer_count > 1
-                then coalesce(merge_evidence.cause, 'manual or indirect evidence')
+                then coalesce(merge_evidence.cause, 'joined through identifiers new to this build')
             when previous_spread.current_customer_count > 1
                 then coalesce(split_cuts.cause, 'evidence no longer present')
             else 'founding identifier changed'
