@@ -189,6 +189,46 @@ def duckdb_kind(type_name: str) -> tuple[str, bool]:
     return OTHER, False
 
 
+DUCKDB_OUTPUT = "dev"
+PSEUDONYM_PLUGIN = "datong.duckdb_plugin"
+
+
+def duckdb_plugin_config(path: Path | None = None) -> dict[str, Any]:
+    """The config of the pseudonym plugin on the profile's DuckDB output (empty if none)."""
+    import yaml
+
+    from datong.spark_session import PROFILE_NAME, profiles_path
+
+    path = path or profiles_path()
+    try:
+        profiles = yaml.safe_load(path.read_text(encoding="utf-8"))
+        output = profiles[PROFILE_NAME]["outputs"][DUCKDB_OUTPUT]
+    except (OSError, KeyError, TypeError):
+        return {}
+    for plugin in output.get("plugins") or []:
+        if plugin.get("module") == PSEUDONYM_PLUGIN:
+            return dict(plugin.get("config") or {})
+    return {}
+
+
+def duckdb_connect(database: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection carrying the pseudonym key material, as dbt's connections do.
+
+    The staging base views compute pseudonyms when they are read, from session variables that
+    the dbt-duckdb plugin (duckdb_plugin.py) sets on every cursor: the same plugin sets them
+    here, or the views would read as null.
+    """
+    import duckdb
+
+    from datong.duckdb_plugin import Plugin
+
+    connection = duckdb.connect(str(database), read_only=True)
+    plugin = Plugin.__new__(Plugin)
+    plugin.initialize(duckdb_plugin_config())
+    plugin.configure_cursor(connection)
+    return connection
+
+
 def _duckdb_quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -372,8 +412,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import duckdb
-
     from datong.spark_session import ProfileError, spark_session, spark_settings
 
     schemas = tuple(name.strip().lower() for name in args.schemas.split(",") if name.strip())
@@ -390,7 +428,11 @@ def run(args: argparse.Namespace) -> int:
     time_zone = settings.get("spark.sql.session.timeZone", DEFAULT_TIME_ZONE)
 
     started = time.perf_counter()
-    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        connection = duckdb_connect(database)
+    except Exception as exc:  # a locked file, no pseudonym key for a production output, ...
+        print(f"error: cannot open DuckDB warehouse {database}: {exc}", file=sys.stderr)
+        return 1
     try:
         duckdb_profiles = profile_duckdb(connection, schemas, only, time_zone)
     finally:

@@ -206,6 +206,21 @@ def test_ignored_columns_and_other_models_are_not_profiled(tmp_path):
     assert "created_date" in profiles["staging.stg_things"].columns
 
 
+def test_duckdb_views_are_read_with_the_pseudonym_key(tmp_path, monkeypatch):
+    """Base views compute pseudonyms when read: parity's connection carries the key."""
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(REPO_ROOT / "profiles"))
+    connection = duckdb.connect(str(tmp_path / "a.duckdb"))
+    connection.execute("create schema staging")
+    connection.execute(
+        "create view staging.base_keyed as "
+        "select hex(getvariable('datong_hmac_inner')) as key_pad"
+    )
+    connection.close()
+    with parity.duckdb_connect(tmp_path / "a.duckdb") as keyed:
+        profile = parity.profile_duckdb(keyed, ("staging",))["staging.base_keyed"]
+    assert profile.columns["key_pad"].values["non_null"] == 1
+
+
 CROSS_ENGINE = textwrap.dedent(
     """
     import json, sys
