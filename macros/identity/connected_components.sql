@@ -11,8 +11,8 @@
     p = 2^31 - 1 prime, points every node at the smallest label in its closed neighbourhood,
     contracts every edge to those labels and drops self-loops and duplicates, until no edge
     is left. Expected O(log n) rounds on any graph, chains and hubs included. The per-round
-    maps are composed as the rounds go: a node's label is carried forward only while its
-    component still has edges, so (last round, label) names its component.
+    maps are then composed backwards from the last round, so (final round, label) names each
+    node's component.
 
     Scratch tables are named after the model (`<model>__cc_*`) and dropped at the end. The loop
     runs only under `dbt run` / `dbt build` (the materialization is not invoked otherwise).
@@ -41,16 +41,15 @@
     {%- endfor -%}
 
     {%- do run_query(create_table_as(False, input_rel, sql)) -%}
-    {%- do run_query(create_table_as(False, nodes_rel, datong.connected_components_nodes_sql(input_rel))) -%}
+    {%- do run_query(create_table_as(
+        False, nodes_rel, datong.connected_components_nodes_sql(input_rel))) -%}
 
     {%- set state = namespace(
         edges=datong.connected_components_scratch(this, 'edges_0'),
-        map=datong.connected_components_scratch(this, 'map_0'),
         rounds=0,
         done=false
     ) -%}
     {%- do adapter.drop_relation(state.edges) -%}
-    {%- do adapter.drop_relation(state.map) -%}
     {%- set initial_edges_sql -%}
         select distinct
             least(endpoint_a.node_number, endpoint_b.node_number) as src,
@@ -63,20 +62,14 @@
         where endpoint_a.node_number <> endpoint_b.node_number
     {%- endset -%}
     {%- do run_query(create_table_as(False, state.edges, initial_edges_sql)) -%}
-    {%- set initial_map_sql -%}
-        select
-            node_number,
-            node_number as label,
-            0 as last_round
-        from {{ nodes_rel }}
-    {%- endset -%}
-    {%- do run_query(create_table_as(False, state.map, initial_map_sql)) -%}
 
     {%- for round_number in range(1, max_rounds + 1) -%}
         {%- if not state.done -%}
             {%- set edge_count = run_query(
                 "select count(*) as edge_count from " ~ state.edges
             ).columns[0].values()[0] | int -%}
+            {{ log(this.identifier ~ ": round " ~ round_number ~ " starts with " ~ edge_count
+                ~ " edges", info=False) }}
             {%- if edge_count == 0 -%}
                 {%- set state.done = true -%}
             {%- else -%}
@@ -84,10 +77,11 @@
                 {%- set multiplier = 1 + rng.state % (modulus - 1) -%}
                 {%- set rng.state = (rng.state * 48271) % modulus -%}
                 {%- set offset = rng.state % modulus -%}
-                {%- set round_rel = datong.connected_components_scratch(this, 'round_' ~ round_number) -%}
-                {%- set edges_rel = datong.connected_components_scratch(this, 'edges_' ~ round_number) -%}
-                {%- set map_rel = datong.connected_components_scratch(this, 'map_' ~ round_number) -%}
-                {%- for rel in [round_rel, edges_rel, map_rel] -%}
+                {%- set round_rel = datong.connected_components_scratch(
+                    this, 'round_' ~ round_number) -%}
+                {%- set edges_rel = datong.connected_components_scratch(
+                    this, 'edges_' ~ round_number) -%}
+                {%- for rel in [round_rel, edges_rel] -%}
                     {%- do adapter.drop_relation(rel) -%}
                 {%- endfor -%}
                 {%- set round_sql -%}
@@ -129,25 +123,8 @@
                     where src_round.label <> dst_round.label
                 {%- endset -%}
                 {%- do run_query(create_table_as(False, edges_rel, contract_sql)) -%}
-                {%- set compose_sql -%}
-                    select
-                        node_map.node_number,
-                        coalesce(round_map.label, node_map.label) as label,
-                        case
-                            when round_map.node is not null then {{ round_number }}
-                            else node_map.last_round
-                        end as last_round
-                    from {{ state.map }} as node_map
-                    left join {{ round_rel }} as round_map
-                        on node_map.label = round_map.node
-                        and node_map.last_round = {{ round_number - 1 }}
-                {%- endset -%}
-                {%- do run_query(create_table_as(False, map_rel, compose_sql)) -%}
                 {%- do adapter.drop_relation(state.edges) -%}
-                {%- do adapter.drop_relation(state.map) -%}
-                {%- do adapter.drop_relation(round_rel) -%}
                 {%- set state.edges = edges_rel -%}
-                {%- set state.map = map_rel -%}
                 {%- set state.rounds = round_number -%}
             {%- endif -%}
         {%- endif -%}
@@ -162,23 +139,77 @@
     {{ log(this.identifier ~ ": connected components converged in " ~ state.rounds
         ~ " contraction rounds", info=True) }}
 
+    {#- Compose the round maps backwards: the last round's labels are final; a node of round
+        i ends where its round-i label ends, or at (i, label) when that label had no edges
+        left. Each map is no larger than its round's node set, which shrinks geometrically,
+        so composing costs O(n) in all rather than O(n) per round. -#}
+    {%- set composed = namespace(rel=none) -%}
+    {%- for round_number in range(state.rounds, 0, -1) -%}
+        {%- set round_rel = datong.connected_components_scratch(this, 'round_' ~ round_number) -%}
+        {%- set composed_rel = datong.connected_components_scratch(
+            this, 'final_' ~ round_number) -%}
+        {%- do adapter.drop_relation(composed_rel) -%}
+        {%- set compose_sql -%}
+            select
+                round_map.node,
+                {%- if composed.rel is none %}
+                {{ round_number }} as final_round,
+                round_map.label as final_label
+                {%- else %}
+                coalesce(later.final_round, {{ round_number }}) as final_round,
+                coalesce(later.final_label, round_map.label) as final_label
+                {%- endif %}
+            from {{ round_rel }} as round_map
+            {%- if composed.rel is not none %}
+            left join {{ composed.rel }} as later
+                on round_map.label = later.node
+            {%- endif %}
+        {%- endset -%}
+        {%- do run_query(create_table_as(False, composed_rel, compose_sql)) -%}
+        {%- do adapter.drop_relation(round_rel) -%}
+        {%- if composed.rel is not none -%}
+            {%- do adapter.drop_relation(composed.rel) -%}
+        {%- endif -%}
+        {%- set composed.rel = composed_rel -%}
+    {%- endfor -%}
+
     {%- set final_sql -%}
         with labelled as (
             select
                 nodes.node_id,
-                node_map.label,
-                node_map.last_round
+                {%- if composed.rel is none %}
+                0 as final_round,
+                nodes.node_number as final_label
+                {%- else %}
+                coalesce(composed.final_round, 0) as final_round,
+                coalesce(composed.final_label, nodes.node_number) as final_label
+                {%- endif %}
             from {{ nodes_rel }} as nodes
-            inner join {{ state.map }} as node_map
-                on nodes.node_number = node_map.node_number
+            {%- if composed.rel is not none %}
+            left join {{ composed.rel }} as composed
+                on nodes.node_number = composed.node
+            {%- endif %}
+        ),
+
+        components as (
+            select
+                final_round,
+                final_label,
+                min(node_id) as component_node_id,
+                count(*) as component_size
+            from labelled
+            group by final_round, final_label
         )
 
         select
-            node_id,
-            min(node_id) over (partition by last_round, label) as component_node_id,
-            count(*) over (partition by last_round, label) as component_size,
+            labelled.node_id,
+            components.component_node_id,
+            components.component_size,
             {{ state.rounds }} as contraction_rounds
         from labelled
+        inner join components
+            on labelled.final_round = components.final_round
+            and labelled.final_label = components.final_label
     {%- endset -%}
 
     {%- if existing_relation is not none -%}
@@ -188,7 +219,9 @@
         {{ create_table_as(False, target_relation, final_sql) }}
     {%- endcall -%}
 
-    {%- for rel in [input_rel, nodes_rel, state.edges, state.map] -%}
+    {%- set leftovers = [input_rel, nodes_rel, state.edges] -%}
+    {%- if composed.rel is not none -%}{%- do leftovers.append(composed.rel) -%}{%- endif -%}
+    {%- for rel in leftovers -%}
         {%- do adapter.drop_relation(rel) -%}
     {%- endfor -%}
 
