@@ -298,11 +298,20 @@ def _spark_quote(identifier: str) -> str:
 
 
 def profile_spark(
-    spark: SparkSession, schemas: tuple[str, ...], only: dict[str, set[str]] | None = None
+    spark: SparkSession,
+    schemas: tuple[str, ...],
+    only: dict[str, set[str]] | None = None,
+    threads: int = 2,
 ) -> Profiles:
-    """Profiles of the relations in `schemas` (of `only`'s models, without their columns)."""
+    """Profiles of the relations in `schemas` (of `only`'s models, without their columns).
+
+    The aggregate queries run `threads` at a time: a small model's query is one task, so
+    a single query at a time leaves cores idle.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     present = {row[0].lower() for row in spark.sql("show databases").collect()}
-    profiles = {}
+    queries = []
     for schema in schemas:
         if schema not in present:
             continue
@@ -323,8 +332,14 @@ def profile_spark(
                     kind, struct_field.dataType.simpleString(), approximate
                 )
             sql, slots = profile_query("spark", relation, columns, _spark_quote)
-            profiles[name] = _fill(columns, slots, spark.sql(sql).collect()[0])
-    return profiles
+            queries.append((name, columns, sql, slots))
+
+    def profile(query) -> tuple[str, ModelProfile]:
+        name, columns, sql, slots = query
+        return name, _fill(columns, slots, spark.sql(sql).collect()[0])
+
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        return dict(pool.map(profile, queries))
 
 
 # --------------------------------------------------------------------------------------------
@@ -403,6 +418,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated schemas to compare (default: %(default)s)",
     )
     parser.add_argument(
+        "--spark-threads",
+        type=int,
+        default=2,
+        help="Spark queries run at a time (default: %(default)s)",
+    )
+    parser.add_argument(
         "--manifest",
         type=Path,
         default=Path(os.environ.get("DBT_TARGET_PATH", "target")) / "manifest.json",
@@ -447,7 +468,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: cannot start Spark: {exc}", file=sys.stderr)
         return 1
     try:
-        spark_profiles = profile_spark(spark, schemas, only)
+        spark_profiles = profile_spark(spark, schemas, only, args.spark_threads)
     finally:
         spark.stop()
     spark_seconds = time.perf_counter() - started
