@@ -3,6 +3,9 @@
     pseudonymises real values; shared identifiers are detected from behaviour, each threshold
     a var. -#}
 {%- set min_cards_per_till_phone = var('datong_identity_shared_phone_min_cards', 4) -%}
+{%- set min_foreign_cards_per_till_phone = var(
+    'datong_identity_shared_phone_min_foreign_cards', 2
+) -%}
 {%- set min_openids_per_device = var('datong_identity_shared_device_min_openids', 4) -%}
 {%- set min_buyers_per_receiver = var('datong_identity_shared_receiver_min_buyers', 3) -%}
 with
@@ -60,13 +63,74 @@ till_phone_cards as (
     group by 1, 2
 ),
 
-shared_till_phones as (
+{# A shopper types their own phone with their own card; a cashier types theirs with the cards
+   of shoppers whose loyalty enrolment names another phone. #}
+enrolled_card_phones as (
+    select
+        cards.identifier_id as card_identifier_id,
+        phones.identifier_id as phone_identifier_id
+    from sightings as phones
+    inner join sightings as cards
+        on
+            phones.source_model = cards.source_model
+            and phones.source_record_id = cards.source_record_id
+    where
+        phones.source_model = 'stg_crm__members'
+        and phones.identifier_type = 'phone'
+        and cards.identifier_type = 'member_card'
+),
+
+till_phone_foreign_cards as (
+    select
+        phones.identifier_id,
+        count(distinct cards.identifier_id) as foreign_card_count
+    from sightings as phones
+    inner join sightings as cards
+        on
+            phones.source_model = cards.source_model
+            and phones.source_record_id = cards.source_record_id
+    inner join enrolled_card_phones
+        on cards.identifier_id = enrolled_card_phones.card_identifier_id
+    where
+        phones.source_model = 'stg_pos__receipts'
+        and phones.identifier_type = 'phone'
+        and cards.identifier_type = 'member_card'
+        and enrolled_card_phones.phone_identifier_id <> phones.identifier_id
+    group by 1
+),
+
+till_phone_peaks as (
     select
         identifier_id,
         max(card_count) as peak_count
     from till_phone_cards
     group by 1
-    having max(card_count) >= {{ min_cards_per_till_phone }}
+),
+
+till_phone_signals as (
+    select
+        coalesce(till_phone_peaks.identifier_id, till_phone_foreign_cards.identifier_id)
+            as identifier_id,
+        coalesce(till_phone_peaks.peak_count, 0) as peak_count,
+        coalesce(till_phone_foreign_cards.foreign_card_count, 0) as foreign_card_count
+    from till_phone_peaks
+    full outer join till_phone_foreign_cards
+        on till_phone_peaks.identifier_id = till_phone_foreign_cards.identifier_id
+),
+
+shared_till_phones as (
+    select
+        identifier_id,
+        {{ dbt.concat([
+            dbt.safe_cast('peak_count', dbt.type_string()),
+            "' cards at one store, '",
+            dbt.safe_cast('foreign_card_count', dbt.type_string()),
+            "' enrolled with another phone'"
+        ]) }} as detail
+    from till_phone_signals
+    where
+        peak_count >= {{ min_cards_per_till_phone }}
+        or foreign_card_count >= {{ min_foreign_cards_per_till_phone }}
 ),
 
 {# A device passed around (a shop's demo phone, a family tablet): many openids. #}
@@ -136,10 +200,7 @@ screened as (
         end as exclusion_reason,
         case
             when blocked_values.block_reason is not null then blocked_values.block_reason
-            when shared_till_phones.identifier_id is not null
-                then {{ dbt.concat([
-                    dbt.safe_cast('shared_till_phones.peak_count', dbt.type_string()),
-                    "' cards at one store'"]) }}
+            when shared_till_phones.identifier_id is not null then shared_till_phones.detail
             when shared_devices.identifier_id is not null
                 then {{ dbt.concat([
                     dbt.safe_cast('shared_devices.peak_count', dbt.type_string()),
