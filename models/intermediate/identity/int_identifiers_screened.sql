@@ -157,8 +157,8 @@ shared_devices as (
     where openid_count >= {{ min_openids_per_device }}
 ),
 
-{# A person holds one buyer account per platform: a receiver phone on orders of several
-    buyers of one platform is a forwarding address, an agent or a family hub. #}
+{# A person holds one buyer account per platform: a receiver phone or consignee on orders of
+    several buyers of one platform is a forwarding address, an agent or a family hub. #}
 receiver_phone_buyers as (
     select
         phones.identifier_id,
@@ -171,7 +171,7 @@ receiver_phone_buyers as (
             and phones.source_record_id = buyers.source_record_id
     where
         phones.source_model = 'stg_ecommerce__orders'
-        and phones.identifier_type = 'phone'
+        and phones.identifier_type in ('phone', 'consignee')
         and buyers.carrier_column = 'buyer_pseudonym'
     group by 1, 2
 ),
@@ -196,6 +196,10 @@ screened as (
             when blocked_values.block_reason is not null then 'blocklisted'
             when shared_till_phones.identifier_id is not null then 'shared_phone_at_till'
             when shared_devices.identifier_id is not null then 'shared_device'
+            when
+                shared_receiver_phones.identifier_id is not null
+                and identifiers.identifier_type = 'consignee'
+                then 'shared_consignee'
             when shared_receiver_phones.identifier_id is not null then 'shared_receiver_phone'
         end as exclusion_reason,
         case

@@ -15,6 +15,7 @@ orders as (
         buyer_pseudonym,
         receiver_phone_pseudonym,
         receiver_phone_masked_pseudonym,
+        receiver_consignee_pseudonym,
         created_at
     from {{ ref('stg_ecommerce__orders') }}
 ),
@@ -60,6 +61,7 @@ members as (
         member_card_pseudonym,
         phone_pseudonym,
         unionid_pseudonym,
+        member_consignee_pseudonym,
         enrolled_at,
         updated_at
     from {{ ref('stg_crm__members') }}
@@ -123,6 +125,19 @@ order_sightings as (
         'masked_phone' as identifier_type,
         'global' as identifier_scope,
         receiver_phone_masked_pseudonym as identifier_value,
+        pickup_store_id as store_id,
+        created_at as seen_at
+    from orders
+
+    union all
+
+    select
+        'stg_ecommerce__orders' as source_model,
+        order_id as source_record_id,
+        'receiver_consignee_pseudonym' as carrier_column,
+        'consignee' as identifier_type,
+        'global' as identifier_scope,
+        receiver_consignee_pseudonym as identifier_value,
         pickup_store_id as store_id,
         created_at as seen_at
     from orders
@@ -257,6 +272,19 @@ member_sightings as (
         'unionid' as identifier_type,
         'global' as identifier_scope,
         unionid_pseudonym as identifier_value,
+        enrolled_store_id as store_id,
+        coalesce(enrolled_at, updated_at) as seen_at
+    from members
+
+    union all
+
+    select
+        'stg_crm__members' as source_model,
+        member_id as source_record_id,
+        'member_consignee_pseudonym' as carrier_column,
+        'consignee' as identifier_type,
+        'global' as identifier_scope,
+        member_consignee_pseudonym as identifier_value,
         enrolled_store_id as store_id,
         coalesce(enrolled_at, updated_at) as seen_at
     from members

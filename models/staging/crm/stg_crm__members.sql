@@ -25,6 +25,7 @@ final as (
         member_card_pseudonym,
         phone_pseudonym,
         unionid_pseudonym,
+        member_consignee_pseudonym,
         enrolled_store_id,
 
         -- strings

@@ -27,6 +27,7 @@ final as (
         buyer_pseudonym,
         receiver_phone_pseudonym,
         receiver_phone_masked_pseudonym,
+        receiver_consignee_pseudonym,
         pickup_store_id,
 
         -- strings

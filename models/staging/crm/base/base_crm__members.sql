@@ -37,6 +37,11 @@ typed as (
         enrolled_store_id,
         {{ normalize_phone('phone') }} as phone,
         {{ phone_invalid_reason('phone') }} as phone_invalid_reason,
+        {%- set no_masked_phone = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
+        case
+            when not {{ has_broken_encoding('member_name') }}
+                then {{ consignee_key(normalize_phone('phone'), no_masked_phone, 'member_name') }}
+        end as member_consignee,
         case
             when gender in ('m', 'male') then 'male'
             when gender in ('f', 'female') then 'female'
@@ -72,6 +77,7 @@ checked as (
         {{ pseudonymize('member_card_no') }} as member_card_pseudonym,
         {{ pseudonymize('phone') }} as phone_pseudonym,
         {{ pseudonymize('unionid') }} as unionid_pseudonym,
+        {{ pseudonymize('member_consignee') }} as member_consignee_pseudonym,
         program,
         enrolled_store_id,
         phone_invalid_reason,

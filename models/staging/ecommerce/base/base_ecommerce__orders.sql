@@ -124,6 +124,14 @@ checked as (
     from typed
 ),
 
+consignees as (
+    select
+        *,
+        {{ consignee_key('receiver_phone', 'receiver_phone_masked', 'receiver_name') }}
+            as receiver_consignee
+    from checked
+),
+
 final as (
     select
         order_id,
@@ -133,6 +141,7 @@ final as (
         {{ pseudonymize('buyer_id') }} as buyer_pseudonym,
         {{ pseudonymize('receiver_phone') }} as receiver_phone_pseudonym,
         {{ pseudonymize('receiver_phone_masked') }} as receiver_phone_masked_pseudonym,
+        {{ pseudonymize('receiver_consignee') }} as receiver_consignee_pseudonym,
         pickup_store_id,
         receiver_phone_invalid_reason,
         receiver_province,
@@ -153,7 +162,7 @@ final as (
         reject_reason,
         _source_file,
         _row_number
-    from checked
+    from consignees
 )
 
 select * from final
