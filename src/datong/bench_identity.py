@@ -135,7 +135,11 @@ def model_timings(target_dir: Path) -> dict[str, float]:
 
 def compiled_sql(target_dir: Path, model: str) -> str:
     """The SQL dbt compiled for `model` in the last build (its `select`, not the DDL)."""
-    matches = list((target_dir / "compiled").rglob(f"{model}.sql"))
+    # Unit tests compile their fixtures under `<model yml>.yml/`: not the model itself.
+    matches = [
+        path for path in (target_dir / "compiled").rglob(f"{model}.sql")
+        if path.parent.suffix != ".yml"
+    ]
     if len(matches) != 1:
         raise RuntimeError(f"expected one compiled {model}.sql under {target_dir}: {matches}")
     return matches[0].read_text()
