@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from datong.bench_identity import measure_step, model_timings
+from datong.bench_identity import compiled_sql, measure_step, model_timings
 
 # A child that starts a grandchild holding ~300 MiB for a moment: the peak must count the
 # grandchild, which the direct child's own RSS never shows.
@@ -41,3 +41,11 @@ def test_model_timings_read_models_only(tmp_path):
         "int_identity_edges_linked": 1.235,
         "int_identifiers_resolved": 0.5,
     }
+
+
+def test_compiled_sql_is_the_model_not_a_unit_test_fixture(tmp_path):
+    models = tmp_path / "compiled" / "datong" / "models" / "identity"
+    (models / "int_other.yml").mkdir(parents=True)
+    (models / "int_other.yml" / "int_components.sql").write_text("select 'fixture'")
+    (models / "int_components.sql").write_text("select 'model'")
+    assert compiled_sql(tmp_path, "int_components") == "select 'model'"
