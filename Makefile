@@ -61,6 +61,7 @@ summary: install
 run: install generate load build summary
 
 lint: install
+	@mkdir -p $(dir $(DATONG_DUCKDB_PATH))  # the dbt templater opens the warehouse file
 	$(BIN)/sqlfluff lint models $(wildcard tests/singular) --processes 2
 
 pytest: install
