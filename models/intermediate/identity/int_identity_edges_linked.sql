@@ -61,10 +61,18 @@ star_edges as (
                     or linkable_sightings.identifier_type = 'unionid'
                 )
                 then 'crm_wechat_card_binding'
+            when
+                linkable_sightings.source_model = 'stg_crm__members'
+                and linkable_sightings.identifier_type = 'consignee'
+                then 'crm_member_consignee'
             when linkable_sightings.source_model = 'stg_crm__members'
                 then 'crm_member_card_phone'
             when linkable_sightings.source_model = 'stg_pos__receipts'
                 then 'till_card_phone'
+            when
+                linkable_sightings.source_model = 'stg_ecommerce__orders'
+                and linkable_sightings.identifier_type = 'consignee'
+                then 'order_consignee'
             when
                 linkable_sightings.source_model = 'stg_ecommerce__orders'
                 and linkable_sightings.store_id is not null
