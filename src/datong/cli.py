@@ -1,7 +1,8 @@
 """Command-line entry point: `datong <command> ...`.
 
 Each command lives in its own module and exposes `add_arguments(parser)` and `run(args)`;
-this file only wires them together so that a command's imports are paid only when it runs.
+this file only wires them together. Modules keep their heavy imports (dbt, pyspark, scipy)
+inside `run`, so that building the parser stays cheap.
 """
 
 from __future__ import annotations
