@@ -2,12 +2,12 @@
     Junk values come from the blocklist seed, pseudonymised here exactly as staging
     pseudonymises real values; shared identifiers are detected from behaviour, each threshold
     a var. -#}
-{%- set min_cards_per_till_phone = var('datong_identity_shared_phone_min_cards', 4) -%}
+{%- set min_cards_per_till_phone = var('datong_identity_shared_phone_min_cards') -%}
 {%- set min_foreign_cards_per_till_phone = var(
-    'datong_identity_shared_phone_min_foreign_cards', 2
+    'datong_identity_shared_phone_min_foreign_cards'
 ) -%}
-{%- set min_openids_per_device = var('datong_identity_shared_device_min_openids', 4) -%}
-{%- set min_buyers_per_receiver = var('datong_identity_shared_receiver_min_buyers', 3) -%}
+{%- set min_openids_per_device = var('datong_identity_shared_device_min_openids') -%}
+{%- set min_buyers_per_receiver = var('datong_identity_shared_receiver_min_buyers') -%}
 with
 
 sightings as (

@@ -1,10 +1,8 @@
 {#- Every identifier carried by every staged record, typed and scoped. The import CTEs are the
     only place that knows staging's column names. Mini-store buyers and WeChat coupons carry an
     openid without its appid: it is the mini-program's (a retailer sets its own appid). -#}
-{%- set mini_program_appid = var(
-    'datong_identity_mini_program_appid', 'wx8a3f2c9e1b7d4056'
-) -%}
-{%- set default_card_program = var('datong_identity_default_card_program', 'store_card') -%}
+{%- set mini_program_appid = var('datong_identity_mini_program_appid') -%}
+{%- set default_card_program = var('datong_identity_default_card_program') -%}
 with
 
 orders as (

@@ -21,9 +21,7 @@ rejected_coupons as (
 
 final as (
     select
-        {{ dbt.concat([
-            "source_table", "':'", "cast(_row_number as " ~ dbt.type_string() ~ ")"
-        ]) }} as quarantine_id,
+        {{ quarantine_id() }} as quarantine_id,
         source_table,
         record_id,
         reject_reason,
