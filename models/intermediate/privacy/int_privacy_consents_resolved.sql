@@ -45,7 +45,7 @@ latest_per_subject as (
     select * from consents_attributed
     qualify row_number() over (
         partition by customer_id, subject_type, subject_pseudonym, purpose
-        order by recorded_at desc, is_granted asc, consent_id
+        order by recorded_at desc, is_granted asc, consent_id asc
     ) = 1
 ),
 
@@ -55,7 +55,7 @@ subjects_counted as (
         purpose,
         count(*) as subject_count
     from latest_per_subject
-    group by customer_id, purpose
+    group by 1, 2
 ),
 
 latest_per_customer as (
@@ -63,7 +63,7 @@ latest_per_customer as (
     select * from latest_per_subject
     qualify row_number() over (
         partition by customer_id, purpose
-        order by recorded_at desc, is_granted asc, consent_id
+        order by recorded_at desc, is_granted asc, consent_id asc
     ) = 1
 ),
 

@@ -42,7 +42,7 @@ customers_aggregated as (
         count(distinct erasure_request_id) as erasure_request_count,
         min(requested_at) as first_requested_at
     from requests_attributed
-    group by customer_id
+    group by 1
 ),
 
 final as (
