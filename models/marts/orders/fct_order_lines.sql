@@ -1,0 +1,193 @@
+with
+
+orders as (
+    select * from {{ ref('fct_orders') }}
+),
+
+online_orders as (
+    select * from {{ ref('stg_ecommerce__orders') }}
+),
+
+order_items as (
+    select * from {{ ref('stg_ecommerce__order_items') }}
+),
+
+receipt_lines as (
+    select * from {{ ref('stg_pos__receipt_lines') }}
+),
+
+stores as (
+    select * from {{ ref('stg_pos__stores') }}
+),
+
+platform_skus as (
+    select * from {{ ref('stg_catalog__platform_skus') }}
+),
+
+products as (
+    select * from {{ ref('stg_catalog__products') }}
+),
+
+online_lines as (
+    {# The platform's own line carries the brand SKU when the merchant filled it in; otherwise
+       the catalogue's mapping of the platform SKU gives it. #}
+    select
+        order_items.order_item_id as order_line_id,
+        order_items.order_id,
+        order_items.platform_sku_id,
+        coalesce(order_items.sku_code, platform_skus.sku_code) as sku_code,
+        online_orders.receiver_province as province,
+        online_orders.receiver_city as city,
+        online_orders.receiver_district as district,
+        order_items.line_no,
+        order_items.quantity,
+        order_items.unit_list_price,
+        order_items.line_paid_amount as paid_amount,
+        order_items.is_refunded as is_returned
+    from order_items
+    left join platform_skus
+        on
+            order_items.platform = platform_skus.platform
+            and order_items.platform_sku_id = platform_skus.platform_sku_id
+            and order_items.sku_code is null
+    left join online_orders
+        on order_items.order_id = online_orders.order_id
+),
+
+offline_line_orders as (
+    select
+        receipt_lines.*,
+        'pos:' || receipt_lines.receipt_id as order_id
+    from receipt_lines
+),
+
+returned_skus as (
+    {# A return receipt takes goods back from the sale it names; the sale's lines of the same
+       SKU are the returned ones. #}
+    select
+        orders.returned_order_id,
+        offline_line_orders.sku_code
+    from offline_line_orders
+    inner join orders
+        on offline_line_orders.order_id = orders.order_id
+    where orders.returned_order_id is not null
+    group by 1, 2
+),
+
+offline_lines as (
+    select
+        'pos:' || offline_line_orders.receipt_line_id as order_line_id,
+        offline_line_orders.order_id,
+        cast(null as {{ dbt.type_string() }}) as platform_sku_id,
+        offline_line_orders.sku_code,
+        stores.province,
+        stores.city,
+        stores.district,
+        offline_line_orders.line_no,
+        offline_line_orders.quantity,
+        offline_line_orders.unit_list_price,
+        offline_line_orders.line_paid_amount as paid_amount,
+        returned_skus.returned_order_id is not null as is_returned
+    from offline_line_orders
+    left join returned_skus
+        on
+            offline_line_orders.order_id = returned_skus.returned_order_id
+            and offline_line_orders.sku_code = returned_skus.sku_code
+    left join orders
+        on offline_line_orders.order_id = orders.order_id
+    left join stores
+        on orders.store_id = stores.store_id
+),
+
+lines_unioned as (
+    select * from online_lines
+    union all
+    select * from offline_lines
+),
+
+lines_joined as (
+    {# Only lines of an order in fct_orders: a line whose order or receipt was quarantined has
+       no order to belong to (the revenue of the mart is the revenue of fct_orders). #}
+    select
+        lines_unioned.*,
+        orders.customer_id,
+        orders.shop_id,
+        orders.store_id,
+        orders.channel,
+        orders.platform,
+        orders.is_paid,
+        orders.is_return,
+        orders.ordered_at,
+        products.spu_code,
+        products.product_name,
+        products.category_l1,
+        products.category_l2,
+        products.season,
+        products.gender_target,
+        products.size,
+        products.color,
+        products.sku_code is not null as is_sku_mapped,
+        lines_unioned.quantity * lines_unioned.unit_list_price as list_amount
+    from lines_unioned
+    inner join orders
+        on lines_unioned.order_id = orders.order_id
+    left join products
+        on lines_unioned.sku_code = products.sku_code
+),
+
+final as (
+    select
+        -- ids
+        order_line_id,
+        order_id,
+        customer_id,
+        sku_code,
+        spu_code,
+        platform_sku_id,
+        shop_id,
+        store_id,
+
+        -- strings
+        channel,
+        platform,
+        product_name,
+        category_l1,
+        category_l2,
+        season,
+        gender_target,
+        size,
+        color,
+        province,
+        city,
+        district,
+
+        -- numerics
+        cast(line_no as bigint) as line_no,
+        cast(quantity as bigint) as quantity,
+        cast(unit_list_price as decimal(18, 2)) as unit_list_price,
+        cast(list_amount as decimal(18, 2)) as list_amount,
+        cast(paid_amount as decimal(18, 2)) as paid_amount,
+        cast(list_amount - paid_amount as decimal(18, 2)) as discount_amount,
+        {# Returns carry negative quantity, list and paid amounts: the ratio is the sale's. #}
+        cast(
+            round(1 - paid_amount / nullif(list_amount, 0), 4) as decimal(9, 4)
+        ) as discount_depth,
+
+        -- booleans
+        is_sku_mapped,
+        is_paid,
+        is_return,
+        coalesce(
+            abs(paid_amount) >= {{ var('datong_order_lines_full_price_min_ratio') }}
+            * abs(list_amount)
+            and list_amount != 0,
+            false
+        ) as is_full_price,
+        is_returned,
+
+        -- timestamps
+        ordered_at
+    from lines_joined
+)
+
+select * from final
