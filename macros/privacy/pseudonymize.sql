@@ -3,7 +3,23 @@
     stays null. The key never appears in SQL: DuckDB reads session variables set by
     datong.duckdb_plugin, Spark substitutes the environment variable when it parses. -#}
 {% macro pseudonymize(expr) -%}
+    {{ datong.assert_pseudonymize_not_in_view() }}
     {{ return(adapter.dispatch('pseudonymize', 'datong')(expr)) }}
+{%- endmacro %}
+
+{#- A view keeps its SQL in the catalogue, and on Spark that SQL holds the key substituted
+    for ${env:DATONG_PSEUDONYM_KEY}: pseudonyms are computed only in tables. -#}
+{% macro assert_pseudonymize_not_in_view() -%}
+    {%- if model is defined and model is mapping and model.get('config') -%}
+        {%- set materialized = model.config.get('materialized') -%}
+        {%- if materialized in ('view', 'materialized_view') -%}
+            {{ exceptions.raise_compiler_error(
+                "pseudonymize() in " ~ model.get('name', 'a model') ~ ", materialized as "
+                ~ materialized ~ ": a view stores its SQL, and on Spark the substituted "
+                ~ "pseudonym key with it. Materialize the model as a table."
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro duckdb__pseudonymize(expr) -%}

@@ -32,12 +32,46 @@ stores as (
     select * from {{ ref('stg_pos__stores') }}
 ),
 
-customers as (
+consents as (
+    select * from {{ ref('int_privacy_consents_resolved') }}
+),
+
+erasures as (
+    select * from {{ ref('int_privacy_erasures_resolved') }}
+),
+
+customers_found as (
     select customer_id from identifiers
     where customer_id is not null
     union
     select customer_id from records
     where customer_id is not null
+),
+
+{# An erased customer has no row at all; their orders stay in fct_orders without them. #}
+customers as (
+    select customers_found.customer_id
+    from customers_found
+    left join erasures
+        on customers_found.customer_id = erasures.customer_id
+    where erasures.customer_id is null
+),
+
+{# The consent in force per purpose; no event means no consent (opt-in). #}
+consents_pivoted as (
+    select
+        customer_id,
+        max(
+            case when purpose = 'location' and is_granted then 1 else 0 end
+        ) as location_granted,
+        max(
+            case when purpose = 'profiling' and is_granted then 1 else 0 end
+        ) as profiling_granted,
+        max(
+            case when purpose = 'marketing' and is_granted then 1 else 0 end
+        ) as marketing_granted
+    from consents
+    group by 1
 ),
 
 identifiers_counted as (
@@ -186,7 +220,8 @@ first_enrolments as (
 ),
 
 {# Home region: the district seen most often among the customer's delivery addresses,
-   location shares and store visits; ties go to the most recent. #}
+   location shares and store visits; ties go to the most recent. Where a person lives is
+   location data: it is derived only for customers with a location consent in force. #}
 area_sightings as (
     select
         orders.customer_id,
@@ -241,14 +276,23 @@ areas_counted as (
 
 home_regions as (
     select
-        customer_id,
-        province as home_province,
-        city as home_city,
-        district as home_district
+        areas_counted.customer_id,
+        areas_counted.province as home_province,
+        areas_counted.city as home_city,
+        areas_counted.district as home_district
     from areas_counted
+    inner join consents_pivoted
+        on
+            areas_counted.customer_id = consents_pivoted.customer_id
+            and consents_pivoted.location_granted = 1
     qualify row_number() over (
-        partition by customer_id
-        order by sightings desc, last_seen_at desc, province asc, city asc, district asc
+        partition by areas_counted.customer_id
+        order by
+            areas_counted.sightings desc,
+            areas_counted.last_seen_at desc,
+            areas_counted.province asc,
+            areas_counted.city asc,
+            areas_counted.district asc
     ) = 1
 ),
 
@@ -286,6 +330,9 @@ joined as (
         coalesce(identifiers_counted.device_id_count, 0) as device_id_count,
         coalesce(identifiers_counted.masked_phone_count, 0) as masked_phone_count,
         memberships_survived.tier is not null as is_loyalty_member,
+        coalesce(consents_pivoted.location_granted, 0) = 1 as has_location_consent,
+        coalesce(consents_pivoted.profiling_granted, 0) = 1 as has_profiling_consent,
+        coalesce(consents_pivoted.marketing_granted, 0) = 1 as has_marketing_consent,
         birth_dates_survived.birth_date,
         first_enrolments.first_enrolled_at,
         purchases_summarised.first_purchase_at,
@@ -311,6 +358,8 @@ joined as (
         on customers.customer_id = first_enrolments.customer_id
     left join home_regions
         on customers.customer_id = home_regions.customer_id
+    left join consents_pivoted
+        on customers.customer_id = consents_pivoted.customer_id
 ),
 
 final as (
@@ -346,6 +395,9 @@ final as (
 
         -- booleans
         is_loyalty_member,
+        has_location_consent,
+        has_profiling_consent,
+        has_marketing_consent,
 
         -- dates
         birth_date,

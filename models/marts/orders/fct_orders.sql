@@ -12,11 +12,29 @@ records_resolved as (
     select * from {{ ref('int_identity_records_resolved') }}
 ),
 
+erasures as (
+    select * from {{ ref('int_privacy_erasures_resolved') }}
+),
+
+{# An erased customer's orders and receipts stay as anonymous sales: same rows and amounts,
+   no customer, so revenue still reconciles while nothing leads back to the person. #}
+records_unerased as (
+    select
+        records_resolved.source_model,
+        records_resolved.source_record_id,
+        case
+            when erasures.customer_id is null then records_resolved.customer_id
+        end as customer_id
+    from records_resolved
+    left join erasures
+        on records_resolved.customer_id = erasures.customer_id
+),
+
 online_customers as (
     select
         source_record_id,
         customer_id
-    from records_resolved
+    from records_unerased
     where source_model = 'stg_ecommerce__orders'
 ),
 
@@ -24,7 +42,7 @@ receipt_customers as (
     select
         source_record_id,
         customer_id
-    from records_resolved
+    from records_unerased
     where source_model = 'stg_pos__receipts'
 ),
 

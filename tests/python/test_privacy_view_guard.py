@@ -1,0 +1,66 @@
+"""`pseudonymize` refuses to compile inside a view.
+
+A view keeps its SQL in the catalogue; on Spark that SQL holds the pseudonym key, which Spark
+substitutes for `${env:DATONG_PSEUDONYM_KEY}` when it parses the view's definition. The
+macro raises a compiler error when the model calling it is materialized as a view. Proven on
+a scratch project made of the repository's `dbt_project.yml` and macros and two one-line
+models, compiled on DuckDB (nothing is run).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from warehouse import BIN, REPO
+
+PSEUDONYMIZED = "select {{ pseudonymize(\"'13800138000'\") }} as phone_pseudonym\n"
+
+
+@pytest.fixture(scope="module")
+def scratch_project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("view_guard")
+    shutil.copy(REPO / "dbt_project.yml", root / "dbt_project.yml")
+    shutil.copytree(REPO / "macros", root / "macros")
+    shutil.copytree(REPO / "profiles", root / "profiles")
+    models = root / "models"
+    models.mkdir()
+    (models / "guard_in_view.sql").write_text(
+        "{{ config(materialized='view') }}\n" + PSEUDONYMIZED, encoding="utf-8"
+    )
+    (models / "guard_in_table.sql").write_text(
+        "{{ config(materialized='table') }}\n" + PSEUDONYMIZED, encoding="utf-8"
+    )
+    return root
+
+
+def compile_model(root, name: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.update(
+        DBT_PROFILES_DIR=str(root / "profiles"),
+        DATONG_DUCKDB_PATH=str(root / "scratch.duckdb"),
+        DBT_TARGET_PATH=str(root / "target"),
+        DBT_LOG_PATH=str(root / "logs"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DO_NOT_TRACK="1",
+    )
+    return subprocess.run(
+        [str(BIN / "dbt"), "compile", "--target", "dev", "--select", name],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_pseudonymize_in_a_view_fails_to_compile(scratch_project):
+    result = compile_model(scratch_project, "guard_in_view")
+    assert result.returncode != 0
+    assert "pseudonymize() in guard_in_view, materialized as view" in result.stdout
+
+
+def test_pseudonymize_in_a_table_compiles(scratch_project):
+    result = compile_model(scratch_project, "guard_in_table")
+    assert result.returncode == 0, result.stdout[-3000:]
+    compiled = next((scratch_project / "target" / "compiled").rglob("guard_in_table.sql"))
+    assert "getvariable('datong_hmac_outer')" in compiled.read_text(encoding="utf-8")
