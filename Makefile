@@ -29,7 +29,7 @@ DBT := $(BIN)/dbt
 SPARK_THREADS ?= 2
 
 .PHONY: run test install generate load build summary lint docs pytest clean \
-	load-spark build-spark test-spark parity
+	load-spark build-spark test-spark parity publish
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ build: install
 
 summary: install
 	$(BIN)/datong summary --target dev
+
+# The marts, and only the marts, for BI: warehouse/bi/datong_bi.duckdb and
+# warehouse/bi/parquet/<model>.parquet (beside DATONG_DUCKDB_PATH), verified read-only;
+# refuses personal-data columns and any other schema (SECURITY.md).
+publish: install
+	$(BIN)/datong publish
 
 run: install generate load build summary
 

@@ -18,21 +18,9 @@ import pyarrow.csv  # noqa: F401  (pa.csv)
 import pytest
 
 from datong.contract import BY_NAME
+from datong.personal_data import PERSONAL_COLUMNS, PHONE_COLUMNS
 from warehouse import REPO, demo_warehouse_from_env_or_build
 
-# Raw columns holding personal data, by raw table. Phones are also searched normalised.
-PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {
-    "ecommerce.orders": ("buyer_id", "receiver_name", "receiver_phone", "receiver_address"),
-    "wechat.users": ("openid", "unionid", "nickname", "phone"),
-    "wechat.location_shares": ("openid", "device_id"),
-    "pos.receipts": ("member_card_no", "customer_phone"),
-    "crm.members": ("member_card_no", "name", "phone", "unionid"),
-    "marketing.coupons": ("issued_to_openid", "issued_to_member_card_no"),
-    "survey.responses": ("respondent_phone",),
-    "privacy.consents": ("subject_value",),
-    "privacy.erasure_requests": ("subject_value",),
-}
-PHONE_COLUMNS = {"receiver_phone", "phone", "customer_phone", "respondent_phone", "subject_value"}
 RESTRICTED_SCHEMAS = ("pii",)
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
