@@ -1,14 +1,16 @@
 {#- The phone text reduced to what the phone rules test (docs/data_quality.md "Phone
     normalisation"): half-width, no spaces, dashes, dots or parentheses, and without a
     +86 / 0086 / 86 country prefix in front of 11 digits (or of a masked 11-character
-    number). Not yet validated: normalize_phone and the flags below decide. -#}
+    number). Not yet validated: normalize_phone and the flags below decide. Trimming after
+    the half-width translation is the same as before it (U+3000 becomes a space, and both
+    are trimmed), and lets to_halfwidth test the bare column. The compact text is written
+    twice, not three times: each copy is a trim and two regular expressions per row. -#}
 {% macro phone_candidate(expr) -%}
     {%- set compact = datong.regex_replace_all(
-        datong.to_halfwidth(datong.clean_text(expr)), "'[-. ()]'", "''"
+        datong.clean_text(datong.to_halfwidth(expr)), "'[-. ()]'", "''"
     ) -%}
-    case
-        when {{ datong.regex_matches(compact, "'^([+]|00)?86[0-9*]{11}$'") }}
-            then right({{ compact }}, 11)
-        else {{ compact }}
-    end
+    coalesce(
+        nullif({{ datong.regex_extract(compact, "'^(?:[+]|00)?86([0-9*]{11})$'", 1) }}, ''),
+        {{ compact }}
+    )
 {%- endmacro %}
