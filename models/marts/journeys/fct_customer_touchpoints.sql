@@ -1,0 +1,326 @@
+with
+
+orders as (
+    select * from {{ ref('fct_orders') }}
+),
+
+online_orders as (
+    select * from {{ ref('stg_ecommerce__orders') }}
+),
+
+coupons as (
+    select * from {{ ref('stg_marketing__coupons') }}
+),
+
+wechat_users as (
+    select * from {{ ref('stg_wechat__users') }}
+),
+
+location_shares as (
+    select * from {{ ref('stg_wechat__location_shares') }}
+),
+
+records_resolved as (
+    select * from {{ ref('int_identity_records_resolved') }}
+),
+
+consents as (
+    select * from {{ ref('int_privacy_consents_resolved') }}
+),
+
+erasures as (
+    select * from {{ ref('int_privacy_erasures_resolved') }}
+),
+
+purchases as (
+    select
+        'purchase:' || order_id as touchpoint_id,
+        customer_id,
+        order_id,
+        cast(null as {{ dbt.type_string() }}) as coupon_id,
+        order_id as source_record_id,
+        store_id,
+        'purchase' as touchpoint_type,
+        channel,
+        platform,
+        cast(null as {{ dbt.type_string() }}) as coupon_issued_channel,
+        cast(null as {{ dbt.type_string() }}) as register_scene,
+        cast(null as {{ dbt.type_string() }}) as province,
+        cast(null as {{ dbt.type_string() }}) as city,
+        cast(null as {{ dbt.type_string() }}) as district,
+        paid_amount as amount,
+        is_pickup_in_store,
+        ordered_at as occurred_at
+    from orders
+    where is_paid and not is_return
+),
+
+offline_returns as (
+    select
+        'return:' || order_id as touchpoint_id,
+        customer_id,
+        order_id,
+        cast(null as {{ dbt.type_string() }}) as coupon_id,
+        order_id as source_record_id,
+        store_id,
+        'return' as touchpoint_type,
+        channel,
+        platform,
+        cast(null as {{ dbt.type_string() }}) as coupon_issued_channel,
+        cast(null as {{ dbt.type_string() }}) as register_scene,
+        cast(null as {{ dbt.type_string() }}) as province,
+        cast(null as {{ dbt.type_string() }}) as city,
+        cast(null as {{ dbt.type_string() }}) as district,
+        paid_amount as amount,
+        false as is_pickup_in_store,
+        ordered_at as occurred_at
+    from orders
+    where is_return
+),
+
+online_refunds as (
+    {# The exports carry no refund time: the order's last update is when the refund was
+       recorded, the nearest the platforms give. #}
+    select
+        'return:' || orders.order_id as touchpoint_id,
+        orders.customer_id,
+        orders.order_id,
+        cast(null as {{ dbt.type_string() }}) as coupon_id,
+        orders.order_id as source_record_id,
+        orders.store_id,
+        'return' as touchpoint_type,
+        orders.channel,
+        orders.platform,
+        cast(null as {{ dbt.type_string() }}) as coupon_issued_channel,
+        cast(null as {{ dbt.type_string() }}) as register_scene,
+        cast(null as {{ dbt.type_string() }}) as province,
+        cast(null as {{ dbt.type_string() }}) as city,
+        cast(null as {{ dbt.type_string() }}) as district,
+        -orders.refund_amount as amount,
+        orders.is_pickup_in_store,
+        coalesce(online_orders.updated_at, orders.ordered_at) as occurred_at
+    from orders
+    inner join online_orders
+        on orders.order_id = online_orders.order_id
+    where orders.is_paid and orders.has_refund
+),
+
+coupon_customers as (
+    select
+        coupons.*,
+        records_resolved.customer_id
+    from coupons
+    inner join records_resolved
+        on
+            coupons.coupon_id = records_resolved.source_record_id
+            and records_resolved.source_model = 'stg_marketing__coupons'
+),
+
+coupon_claims as (
+    {# Claimed in the store (handed out at the till) is offline; on WeChat, Tmall or JD it
+       is online, whichever channel the coupon can later be used in. #}
+    select
+        'coupon_claim:' || coupon_id as touchpoint_id,
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        coupon_id,
+        coupon_id as source_record_id,
+        cast(null as {{ dbt.type_string() }}) as store_id,
+        'coupon_claim' as touchpoint_type,
+        case when issued_channel = 'store' then 'offline' else 'online' end as channel,
+        cast(null as {{ dbt.type_string() }}) as platform,
+        issued_channel as coupon_issued_channel,
+        cast(null as {{ dbt.type_string() }}) as register_scene,
+        cast(null as {{ dbt.type_string() }}) as province,
+        cast(null as {{ dbt.type_string() }}) as city,
+        cast(null as {{ dbt.type_string() }}) as district,
+        face_value as amount,
+        false as is_pickup_in_store,
+        issued_at as occurred_at
+    from coupon_customers
+),
+
+redeemed_orders_matched as (
+    {# A platform order number is unique only within its platform: an online redemption
+       names the order among the online orders, a store redemption the receipt. #}
+    select
+        coupon_customers.coupon_id,
+        orders.order_id,
+        orders.platform,
+        orders.store_id,
+        orders.is_pickup_in_store
+    from coupon_customers
+    inner join orders
+        on coupon_customers.redeemed_platform_order_id = orders.platform_order_id
+    where coupon_customers.redeemed_channel = 'online' and orders.channel = 'online'
+    union all
+    select
+        coupon_customers.coupon_id,
+        orders.order_id,
+        orders.platform,
+        orders.store_id,
+        orders.is_pickup_in_store
+    from coupon_customers
+    inner join orders
+        on coupon_customers.redeemed_receipt_id = orders.pos_receipt_id
+    where coupon_customers.redeemed_channel = 'offline'
+),
+
+redeemed_orders as (
+    {# Should two platforms share an order number, one order per coupon, deterministically. #}
+    select * from redeemed_orders_matched
+    qualify row_number() over (
+        partition by coupon_id
+        order by order_id asc
+    ) = 1
+),
+
+coupon_redemptions as (
+    select
+        'coupon_redemption:' || coupon_customers.coupon_id as touchpoint_id,
+        coupon_customers.customer_id,
+        redeemed_orders.order_id,
+        coupon_customers.coupon_id,
+        coupon_customers.coupon_id as source_record_id,
+        coalesce(coupon_customers.redeemed_store_id, redeemed_orders.store_id) as store_id,
+        'coupon_redemption' as touchpoint_type,
+        coupon_customers.redeemed_channel as channel,
+        redeemed_orders.platform,
+        coupon_customers.issued_channel as coupon_issued_channel,
+        cast(null as {{ dbt.type_string() }}) as register_scene,
+        cast(null as {{ dbt.type_string() }}) as province,
+        cast(null as {{ dbt.type_string() }}) as city,
+        cast(null as {{ dbt.type_string() }}) as district,
+        coupon_customers.face_value as amount,
+        coalesce(redeemed_orders.is_pickup_in_store, false) as is_pickup_in_store,
+        coupon_customers.redeemed_at as occurred_at
+    from coupon_customers
+    left join redeemed_orders
+        on coupon_customers.coupon_id = redeemed_orders.coupon_id
+    where coupon_customers.is_redeemed and coupon_customers.redeemed_at is not null
+),
+
+registrations as (
+    {# Scanning a store's QR code to follow the brand happens in the store: offline. Any
+       other way into the mini-program or official account is online. #}
+    select
+        'wechat_registration:' || wechat_users.wechat_user_id as touchpoint_id,
+        records_resolved.customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(null as {{ dbt.type_string() }}) as coupon_id,
+        wechat_users.wechat_user_id as source_record_id,
+        wechat_users.register_store_id as store_id,
+        'wechat_registration' as touchpoint_type,
+        case
+            when wechat_users.register_scene = 'store_qr' then 'offline' else 'online'
+        end as channel,
+        cast(null as {{ dbt.type_string() }}) as platform,
+        cast(null as {{ dbt.type_string() }}) as coupon_issued_channel,
+        wechat_users.register_scene,
+        cast(null as {{ dbt.type_string() }}) as province,
+        cast(null as {{ dbt.type_string() }}) as city,
+        cast(null as {{ dbt.type_string() }}) as district,
+        cast(null as decimal(18, 2)) as amount,
+        false as is_pickup_in_store,
+        wechat_users.registered_at as occurred_at
+    from wechat_users
+    inner join records_resolved
+        on
+            wechat_users.wechat_user_id = records_resolved.source_record_id
+            and records_resolved.source_model = 'stg_wechat__users'
+    where wechat_users.registered_at is not null
+),
+
+location_consents as (
+    select customer_id
+    from consents
+    where purpose = 'location' and is_granted
+),
+
+shares as (
+    {# Only under the customer's location consent in force, and only the area: no
+       coordinates, no street. #}
+    select
+        'location_share:' || location_shares.location_share_id as touchpoint_id,
+        records_resolved.customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(null as {{ dbt.type_string() }}) as coupon_id,
+        location_shares.location_share_id as source_record_id,
+        cast(null as {{ dbt.type_string() }}) as store_id,
+        'location_share' as touchpoint_type,
+        'online' as channel,
+        cast(null as {{ dbt.type_string() }}) as platform,
+        cast(null as {{ dbt.type_string() }}) as coupon_issued_channel,
+        cast(null as {{ dbt.type_string() }}) as register_scene,
+        location_shares.province,
+        location_shares.city,
+        location_shares.district,
+        cast(null as decimal(18, 2)) as amount,
+        false as is_pickup_in_store,
+        location_shares.shared_at as occurred_at
+    from location_shares
+    inner join records_resolved
+        on
+            location_shares.location_share_id = records_resolved.source_record_id
+            and records_resolved.source_model = 'stg_wechat__location_shares'
+    inner join location_consents
+        on records_resolved.customer_id = location_consents.customer_id
+),
+
+unioned as (
+    select * from purchases
+    union all
+    select * from offline_returns
+    union all
+    select * from online_refunds
+    union all
+    select * from coupon_claims
+    union all
+    select * from coupon_redemptions
+    union all
+    select * from registrations
+    union all
+    select * from shares
+),
+
+customers_kept as (
+    {# Touchpoints are per person: no anonymous event, nothing of an erased customer. #}
+    select unioned.*
+    from unioned
+    left join erasures
+        on unioned.customer_id = erasures.customer_id
+    where unioned.customer_id is not null and erasures.customer_id is null
+),
+
+final as (
+    select
+        -- ids
+        touchpoint_id,
+        customer_id,
+        order_id,
+        coupon_id,
+        source_record_id,
+        store_id,
+
+        -- strings
+        touchpoint_type,
+        channel,
+        platform,
+        coupon_issued_channel,
+        register_scene,
+        province,
+        city,
+        district,
+
+        -- numerics
+        cast(amount as decimal(18, 2)) as amount,
+
+        -- booleans
+        is_pickup_in_store,
+
+        -- timestamps
+        occurred_at
+    from customers_kept
+)
+
+select * from final
