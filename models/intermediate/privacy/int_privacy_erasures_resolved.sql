@@ -2,6 +2,11 @@
     One row per erased customer: every customer one of whose phones, openids or cards is the
     subject of an erasure request. Everything downstream that identifies or profiles a person
     drops these customers; orders and receipts stay as anonymous sales.
+
+    Platforms show a buyer's phone only masked (138****1234), so a person who bought only on
+    platforms carries no full phone: a request on a phone also reaches the customer holding
+    that number's masked form. The number is read from the restricted `pii` area only to
+    derive the mask's pseudonym; nothing personal leaves this model.
 #}
 with
 
@@ -13,6 +18,10 @@ identifiers as (
     select * from {{ ref('int_identifiers_resolved') }}
 ),
 
+phone_contacts as (
+    select * from {{ ref('stg_pii__phone_contacts') }}
+),
+
 subject_customers as (
     select distinct
         identifier_type,
@@ -21,25 +30,51 @@ subject_customers as (
     from identifiers
     where
         customer_id is not null
-        and identifier_type in ('phone', 'openid', 'member_card')
+        and identifier_type in ('phone', 'openid', 'member_card', 'masked_phone')
+),
+
+subjects_expanded as (
+    select
+        erasure_request_id,
+        subject_type as identifier_type,
+        subject_pseudonym as identifier_value,
+        requested_at
+    from erasure_requests
+    union all
+    select
+        erasure_requests.erasure_request_id,
+        'masked_phone' as identifier_type,
+        {{ pseudonymize(dbt.concat([
+            "substr(phone_contacts.phone, 1, 3)", "'****'", "substr(phone_contacts.phone, 8, 4)"
+        ])) }} as identifier_value,
+        erasure_requests.requested_at
+    from erasure_requests
+    inner join phone_contacts
+        on erasure_requests.subject_pseudonym = phone_contacts.phone_pseudonym
+    where erasure_requests.subject_type = 'phone'
 ),
 
 requests_attributed as (
     select
         subject_customers.customer_id,
-        erasure_requests.erasure_request_id,
-        erasure_requests.requested_at
-    from erasure_requests
+        subjects_expanded.erasure_request_id,
+        subjects_expanded.identifier_type,
+        subjects_expanded.requested_at
+    from subjects_expanded
     inner join subject_customers
         on
-            erasure_requests.subject_type = subject_customers.identifier_type
-            and erasure_requests.subject_pseudonym = subject_customers.identifier_value
+            subjects_expanded.identifier_type = subject_customers.identifier_type
+            and subjects_expanded.identifier_value = subject_customers.identifier_value
 ),
 
 customers_aggregated as (
     select
         customer_id,
         count(distinct erasure_request_id) as erasure_request_count,
+        {# True when only the masked form of a requested phone reached the customer. #}
+        min(
+            case when identifier_type = 'masked_phone' then 1 else 0 end
+        ) = 1 as is_reached_by_masked_phone_only,
         min(requested_at) as first_requested_at
     from requests_attributed
     group by 1
@@ -52,6 +87,9 @@ final as (
 
         -- numerics
         erasure_request_count,
+
+        -- booleans
+        is_reached_by_masked_phone_only,
 
         -- timestamps
         first_requested_at
