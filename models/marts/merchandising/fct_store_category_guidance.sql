@@ -130,7 +130,7 @@ guidance_reasoned as (
             when units_sold < {{ var('datong_merchandising_min_store_units') }}
                 then 'too_few_sales'
             when
-                return_rate > 0
+                units_returned >= {{ var('datong_merchandising_min_returned_units') }}
                 and return_rate
                 >= {{ var('datong_merchandising_high_return_ratio') }} * peer_return_rate
                 then 'high_returns'
