@@ -129,6 +129,23 @@ def erased(con, requested) -> set[str]:
         con.unregister("requested_pairs")
 
 
+def test_masked_form_of_a_phone_is_the_one_staging_pseudonymises(con):
+    """The erasure gate masks a requested phone as `138****1234` and pseudonymises that; the
+    platforms' masked phones must be staged in the same form for the two to meet."""
+    key = key_from_environment(allow_development_key=True)
+    rows = con.execute("""
+        select trim(raw.receiver_phone), staged.receiver_phone_masked_pseudonym
+        from raw_ecommerce.orders as raw
+        inner join staging.stg_ecommerce__orders as staged
+            on staged.order_id = trim(raw.platform) || ':' || trim(raw.order_id)
+        where regexp_full_match(trim(raw.receiver_phone), '1[3-9][0-9][*]{4}[0-9]{4}')
+        limit 200
+    """).fetchall()
+    assert rows
+    for masked, staged in rows:
+        assert pseudonym(masked, key) == staged, masked
+
+
 def test_erasure_gate_lists_exactly_the_requested_customers(con, erased):
     modelled = {c for (c,) in con.sql(
         "select customer_id from intermediate.int_privacy_erasures_resolved").fetchall()}
