@@ -17,7 +17,8 @@ trimmed as (
         {{ clean_text('shop_id') }} as shop_id,
         {{ clean_text('buyer_id') }} as buyer_id,
         {{ clean_text('receiver_name') }} as receiver_name,
-        receiver_phone,
+        {# Every phone rule tests this one candidate: computed once, not once per rule. #}
+        {{ phone_candidate('receiver_phone') }} as receiver_phone_candidate,
         {{ clean_text('receiver_province') }} as receiver_province,
         {{ clean_text('receiver_city') }} as receiver_city,
         {{ clean_text('receiver_district') }} as receiver_district,
@@ -48,12 +49,13 @@ typed as (
         case
             when not {{ has_broken_encoding('receiver_name') }} then receiver_name
         end as receiver_name,
-        {{ normalize_phone('receiver_phone') }} as receiver_phone,
+        {{ normalize_phone('receiver_phone_candidate', is_candidate=true) }} as receiver_phone,
         case
-            when {{ is_masked_phone('receiver_phone') }}
-                then {{ phone_candidate('receiver_phone') }}
+            when {{ is_masked_phone('receiver_phone_candidate', is_candidate=true) }}
+                then receiver_phone_candidate
         end as receiver_phone_masked,
-        {{ phone_invalid_reason('receiver_phone') }} as receiver_phone_invalid_reason,
+        {{ phone_invalid_reason('receiver_phone_candidate', is_candidate=true) }}
+            as receiver_phone_invalid_reason,
         receiver_province,
         receiver_city,
         receiver_district,
@@ -66,7 +68,8 @@ typed as (
         {{ parse_decimal('shipping_fee') }} as shipping_fee,
         {{ parse_decimal('paid_amount') }} as paid_amount,
         {{ parse_decimal('refund_amount') }} as refund_amount,
-        {{ is_masked_phone('receiver_phone') }} as is_receiver_phone_masked,
+        {{ is_masked_phone('receiver_phone_candidate', is_candidate=true) }}
+            as is_receiver_phone_masked,
         pickup_store_id is not null as is_pickup_in_store,
         {{ has_broken_encoding('receiver_name') }}
         or {{ has_broken_encoding('receiver_address') }} as has_broken_encoding,

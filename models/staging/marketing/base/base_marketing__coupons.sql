@@ -43,20 +43,30 @@ typed as (
         {{ parse_decimal('min_spend') }} as min_spend,
         {{ parse_timestamp('issued_at') }} as issued_at,
         {{ parse_timestamp('redeemed_at') }} as redeemed_at,
-        issued_at is null as is_missing_issued_at,
-        (issued_at is not null and {{ parse_timestamp('issued_at') }} is null)
-        or (
-            redeemed_at is not null and {{ parse_timestamp('redeemed_at') }} is null
-        ) as has_unreadable_timestamp,
-        (
-            issued_channel not in ('wechat', 'tmall', 'jd', 'store')
-            or redeemed_channel not in ('online', 'offline')
-            or (face_value is not null and {{ parse_decimal('face_value') }} is null)
-            or (min_spend is not null and {{ parse_decimal('min_spend') }} is null)
-        ) as has_unreadable_value,
+        {# Raw text kept only to tell an empty value from an unreadable one, so that each
+           value is parsed once. #}
+        face_value as face_value_text,
+        min_spend as min_spend_text,
+        issued_at as issued_at_text,
+        redeemed_at as redeemed_at_text,
         _source_file,
         _row_number
     from trimmed
+),
+
+flagged as (
+    select
+        *,
+        issued_at_text is null as is_missing_issued_at,
+        (issued_at_text is not null and issued_at is null)
+        or (redeemed_at_text is not null and redeemed_at is null) as has_unreadable_timestamp,
+        (
+            issued_channel not in ('wechat', 'tmall', 'jd', 'store')
+            or redeemed_channel not in ('online', 'offline')
+            or (face_value_text is not null and face_value is null)
+            or (min_spend_text is not null and min_spend is null)
+        ) as has_unreadable_value
+    from typed
 ),
 
 checked as (
@@ -83,7 +93,7 @@ checked as (
         end as reject_reason,
         _source_file,
         _row_number
-    from typed
+    from flagged
 )
 
 select * from checked

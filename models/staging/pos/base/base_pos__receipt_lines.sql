@@ -25,16 +25,35 @@ typed as (
         {{ parse_integer('quantity') }} as quantity,
         {{ parse_decimal('unit_list_price') }} as unit_list_price,
         {{ parse_decimal('line_paid_amount') }} as line_paid_amount,
-        line_no is null as is_missing_line_no,
-        (
-            (line_no is not null and {{ parse_integer('line_no') }} is null)
-            or (quantity is not null and {{ parse_integer('quantity') }} is null)
-            or (unit_list_price is not null and {{ parse_decimal('unit_list_price') }} is null)
-            or (line_paid_amount is not null and {{ parse_decimal('line_paid_amount') }} is null)
-        ) as has_unreadable_value,
+        {# Raw text kept only to tell an empty value from an unreadable one, so that each
+           value is parsed once. #}
+        line_no as line_no_text,
+        quantity as quantity_text,
+        unit_list_price as unit_list_price_text,
+        line_paid_amount as line_paid_amount_text,
         _source_file,
         _row_number
     from trimmed
+),
+
+flagged as (
+    select
+        receipt_id,
+        sku_code,
+        line_no,
+        quantity,
+        unit_list_price,
+        line_paid_amount,
+        line_no_text is null as is_missing_line_no,
+        (
+            (line_no_text is not null and line_no is null)
+            or (quantity_text is not null and quantity is null)
+            or (unit_list_price_text is not null and unit_list_price is null)
+            or (line_paid_amount_text is not null and line_paid_amount is null)
+        ) as has_unreadable_value,
+        _source_file,
+        _row_number
+    from typed
 ),
 
 checked as (
@@ -57,7 +76,7 @@ checked as (
         end as reject_reason,
         _source_file,
         _row_number
-    from typed
+    from flagged
 )
 
 select * from checked

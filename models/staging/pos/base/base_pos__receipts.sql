@@ -16,7 +16,8 @@ trimmed as (
         {{ clean_text('register_id') }} as register_id,
         {{ clean_text('cashier_id') }} as cashier_id,
         {{ clean_text(to_halfwidth('member_card_no')) }} as member_card_no,
-        customer_phone,
+        {# Both phone rules test this one candidate: computed once, not once per rule. #}
+        {{ phone_candidate('customer_phone') }} as customer_phone_candidate,
         {{ clean_enum('receipt_type') }} as receipt_type,
         {{ clean_text('original_receipt_id') }} as original_receipt_id,
         {{ clean_text(to_halfwidth('gross_amount')) }} as gross_amount,
@@ -38,8 +39,9 @@ typed as (
         cashier_id,
         member_card_no,
         original_receipt_id,
-        {{ normalize_phone('customer_phone') }} as customer_phone,
-        {{ phone_invalid_reason('customer_phone') }} as customer_phone_invalid_reason,
+        {{ normalize_phone('customer_phone_candidate', is_candidate=true) }} as customer_phone,
+        {{ phone_invalid_reason('customer_phone_candidate', is_candidate=true) }}
+            as customer_phone_invalid_reason,
         receipt_type,
         payment_method,
         {{ parse_decimal('gross_amount') }} as gross_amount,
@@ -47,21 +49,32 @@ typed as (
         {{ parse_decimal('paid_amount') }} as paid_amount,
         {{ parse_timestamp('txn_at') }} as txn_at,
         {{ parse_timestamp('updated_at') }} as updated_at,
-        txn_at is null as is_missing_txn_at,
-        (txn_at is not null and {{ parse_timestamp('txn_at') }} is null)
-        or (
-            updated_at is not null and {{ parse_timestamp('updated_at') }} is null
-        ) as has_unreadable_timestamp,
-        (
-            receipt_type not in ('sale', 'return')
-            or payment_method not in ('wechat_pay', 'alipay', 'card', 'cash')
-            or (gross_amount is not null and {{ parse_decimal('gross_amount') }} is null)
-            or (discount_amount is not null and {{ parse_decimal('discount_amount') }} is null)
-            or (paid_amount is not null and {{ parse_decimal('paid_amount') }} is null)
-        ) as has_unreadable_value,
+        {# Raw text kept only to tell an empty value from an unreadable one, so that each
+           value is parsed once. #}
+        gross_amount as gross_amount_text,
+        discount_amount as discount_amount_text,
+        paid_amount as paid_amount_text,
+        txn_at as txn_at_text,
+        updated_at as updated_at_text,
         _source_file,
         _row_number
     from trimmed
+),
+
+flagged as (
+    select
+        *,
+        txn_at_text is null as is_missing_txn_at,
+        (txn_at_text is not null and txn_at is null)
+        or (updated_at_text is not null and updated_at is null) as has_unreadable_timestamp,
+        (
+            receipt_type not in ('sale', 'return')
+            or payment_method not in ('wechat_pay', 'alipay', 'card', 'cash')
+            or (gross_amount_text is not null and gross_amount is null)
+            or (discount_amount_text is not null and discount_amount is null)
+            or (paid_amount_text is not null and paid_amount is null)
+        ) as has_unreadable_value
+    from typed
 ),
 
 checked as (
@@ -94,7 +107,7 @@ checked as (
         end as reject_reason,
         _source_file,
         _row_number
-    from typed
+    from flagged
 )
 
 select * from checked

@@ -26,30 +26,46 @@ typed as (
     select
         subject_type,
         {{ normalize_subject_value('subject_type', 'subject_value') }} as subject_value,
+        subject_value_text,
         purpose,
         {{ parse_boolean('granted_text') }} as is_granted,
+        granted_text,
         {{ parse_timestamp('recorded_at') }} as recorded_at,
+        {# Raw text kept only to tell an empty value from an unreadable one, so that each
+           value is parsed once. #}
+        recorded_at as recorded_at_text,
+        _source_file,
+        _row_number
+    from trimmed
+),
+
+flagged as (
+    select
+        subject_type,
+        subject_value,
+        purpose,
+        is_granted,
+        recorded_at,
         subject_type is null
         or subject_value_text is null
         or purpose is null
         or granted_text is null
-        or recorded_at is null as is_missing_required,
-        recorded_at is not null
-        and {{ parse_timestamp('recorded_at') }} is null as has_unreadable_timestamp,
+        or recorded_at_text is null as is_missing_required,
+        recorded_at_text is not null and recorded_at is null as has_unreadable_timestamp,
         subject_type not in ('phone', 'openid', 'member_card')
-        or {{ normalize_subject_value('subject_type', 'subject_value') }} is null
+        or subject_value is null
         or purpose not in ('location', 'marketing', 'profiling')
-        or {{ parse_boolean('granted_text') }} is null as has_unreadable_value,
+        or is_granted is null as has_unreadable_value,
         _source_file,
         _row_number
-    from trimmed
+    from typed
 ),
 
 pseudonymised as (
     select
         {{ pseudonymize('subject_value') }} as subject_pseudonym,
         *
-    from typed
+    from flagged
 ),
 
 checked as (
