@@ -235,3 +235,20 @@ def test_stated_preference_follows_the_planted_districts(con, patterns):
     assert online_n > 0 and offline_n >= 10, (online_n, offline_n)
     assert online_stated > offline_stated, (online_stated, offline_stated)
     assert offline_says_store > 0.5, offline_says_store
+
+
+def test_offline_dominant_districts_buy_at_smaller_discounts(con, patterns):
+    """Stores discount less than the platforms (generator/world.py DISCOUNT), so districts
+    that buy in stores show the lower revealed discount rate beside their stated answers."""
+
+    def rates(districts: list[dict]) -> list[float]:
+        values = []
+        for district in districts:
+            row = _district_row(con, "fct_area_stated_vs_revealed", district)
+            assert not row["is_behaviour_suppressed"], row
+            values.append(row["revealed_discount_rate"])
+        return values
+
+    online = rates(patterns["online_dominant_districts"])
+    offline = rates(patterns["offline_dominant_districts"])
+    assert max(offline) < min(online), (offline, online)

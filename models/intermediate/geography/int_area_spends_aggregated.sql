@@ -14,6 +14,10 @@ orders as (
     select * from {{ ref('fct_orders') }}
 ),
 
+order_lines as (
+    select * from {{ ref('fct_order_lines') }}
+),
+
 customer_spends as (
     select
         customer_id,
@@ -36,6 +40,17 @@ customer_spends as (
     group by 1
 ),
 
+customer_lines as (
+    {# Purchases only: a return line carries the sale's price ratio and would count twice. #}
+    select
+        customer_id,
+        sum(paid_amount) as sales_line_paid_amount,
+        sum(case when is_full_price then paid_amount else 0 end) as full_price_paid_amount
+    from order_lines
+    where customer_id is not null and is_paid and not is_return
+    group by 1
+),
+
 customers_classified as (
     select
         customer_areas.customer_id,
@@ -47,6 +62,8 @@ customers_classified as (
         coalesce(customer_spends.offline_net_amount, 0) as offline_net_amount,
         coalesce(customer_spends.sales_gross_amount, 0) as sales_gross_amount,
         coalesce(customer_spends.sales_discount_amount, 0) as sales_discount_amount,
+        coalesce(customer_lines.sales_line_paid_amount, 0) as sales_line_paid_amount,
+        coalesce(customer_lines.full_price_paid_amount, 0) as full_price_paid_amount,
         case
             when
                 customer_spends.online_purchase_count > 0
@@ -59,6 +76,8 @@ customers_classified as (
     from customer_areas
     left join customer_spends
         on customer_areas.customer_id = customer_spends.customer_id
+    left join customer_lines
+        on customer_areas.customer_id = customer_lines.customer_id
 ),
 
 levels as (
@@ -93,7 +112,9 @@ customers_by_level as (
         customers_classified.online_net_amount,
         customers_classified.offline_net_amount,
         customers_classified.sales_gross_amount,
-        customers_classified.sales_discount_amount
+        customers_classified.sales_discount_amount,
+        customers_classified.sales_line_paid_amount,
+        customers_classified.full_price_paid_amount
     from customers_classified
     cross join levels
     {# Street is the one level a customer may lack: only consented shares give it. #}
@@ -118,7 +139,9 @@ areas_aggregated as (
         sum(online_net_amount) as online_net_amount,
         sum(offline_net_amount) as offline_net_amount,
         sum(sales_gross_amount) as sales_gross_amount,
-        sum(sales_discount_amount) as sales_discount_amount
+        sum(sales_discount_amount) as sales_discount_amount,
+        sum(sales_line_paid_amount) as sales_line_paid_amount,
+        sum(full_price_paid_amount) as full_price_paid_amount
     from customers_by_level
     group by 1, 2, 3, 4, 5
 ),
@@ -143,7 +166,9 @@ final as (
         cast(online_net_amount as decimal(18, 2)) as online_net_amount,
         cast(offline_net_amount as decimal(18, 2)) as offline_net_amount,
         cast(sales_gross_amount as decimal(18, 2)) as sales_gross_amount,
-        cast(sales_discount_amount as decimal(18, 2)) as sales_discount_amount
+        cast(sales_discount_amount as decimal(18, 2)) as sales_discount_amount,
+        cast(sales_line_paid_amount as decimal(18, 2)) as sales_line_paid_amount,
+        cast(full_price_paid_amount as decimal(18, 2)) as full_price_paid_amount
     from areas_aggregated
 )
 

@@ -84,7 +84,10 @@ joined as (
         / nullif(cast(revealed.online_net_amount + revealed.offline_net_amount as double), 0)
             as revealed_online_share_of_spend,
         cast(revealed.sales_discount_amount as double)
-        / nullif(cast(revealed.sales_gross_amount as double), 0) as revealed_discount_rate
+        / nullif(cast(revealed.sales_gross_amount as double), 0) as revealed_discount_rate,
+        cast(revealed.full_price_paid_amount as double)
+        / nullif(cast(revealed.sales_line_paid_amount as double), 0)
+            as revealed_full_price_share
     from revealed
     left join stated_aggregated
         on
@@ -135,6 +138,9 @@ final as (
         cast(
             {{ suppress_small_cell('revealed_discount_rate', 'customer_count') }} as double
         ) as revealed_discount_rate,
+        cast(
+            {{ suppress_small_cell('revealed_full_price_share', 'customer_count') }} as double
+        ) as revealed_full_price_share,
         cast(
             case
                 when response_count >= {{ var('datong_min_cell_count') }}
