@@ -29,7 +29,7 @@ DBT := $(BIN)/dbt
 SPARK_THREADS ?= 2
 
 .PHONY: run test install generate load build summary lint docs pytest clean \
-	load-spark build-spark test-spark parity publish
+	load-spark build-spark test-spark parity bench publish
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -90,6 +90,13 @@ parity: install
 # DATONG_PARITY=1 tells pytest that both warehouses were just built from the same data.
 test: export DATONG_PARITY := 1
 test: install lint generate load build test-spark pytest
+
+# Generate PERSONS persons, load and build them on DuckDB in reports/bench/work_<PERSONS>, and
+# write the per-model times, wall time, peak memory and raw row counts to
+# reports/bench/bench_<PERSONS>.{md,json}. Never touches the demo warehouse.
+BENCH_DIR ?= reports/bench
+bench: install
+	$(BIN)/datong bench --persons $(PERSONS) --seed $(SEED) --reports-dir $(BENCH_DIR)
 
 docs: install
 	$(DBT) docs generate --target dev

@@ -17,6 +17,7 @@ COMMANDS = {
     "summary": ("datong.summary", "Print headline figures of a built warehouse."),
     "evaluate": ("datong.evaluate", "Score identity resolution against the demo data's truth."),
     "bench-identity": ("datong.bench_identity", "Benchmark identity resolution at N persons."),
+    "bench": ("datong.bench", "Benchmark the whole DuckDB build at N persons."),
     "parity": ("datong.parity", "Compare the DuckDB and the Spark warehouse model by model."),
     "publish": ("datong.publish", "Copy the marts, and only the marts, to a BI file and Parquet."),
 }
