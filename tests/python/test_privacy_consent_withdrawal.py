@@ -1,7 +1,8 @@
 """A consent withdrawal takes effect in the next build.
 
 Builds a small demo warehouse (2,000 persons) up to the consent gate and the marts it
-guards, picks a customer whose `location` consent is in force and who has a home region, and
+guards, picks a customer whose `location` consent is in force and whose home district was
+decided by their location shares, and
 one on the marketing contact list, appends a withdrawal for each to the raw consents file
 (on the phone or openid that decided their consent, a second after the grant), reloads and rebuilds
 from the consents' staging onwards, and checks that both lost what the consent allowed.
@@ -22,7 +23,7 @@ from warehouse import BIN, REPO
 
 GATED = ["dim_customers", "pii_customer_contacts"]
 REBUILT = ["base_privacy__consents", "stg_privacy__consents", "int_privacy_consents_resolved",
-           *GATED]
+           "int_customer_areas_located", *GATED]
 
 
 def run(command: list[str], env: dict[str, str]) -> None:
@@ -85,7 +86,7 @@ def test_withdrawal_takes_effect_in_the_next_build(small):
     con = duckdb.connect(str(workdir / "datong.duckdb"), read_only=True)
     try:
         located, located_type, located_value, located_at = consented(
-            con, "location", "customers.home_district is not null")
+            con, "location", "customers.home_district_source = 'location_share'")
         contacted, contacted_type, contacted_value, contacted_at = consented(
             con, "marketing",
             "customers.customer_id in (select customer_id from pii.pii_customer_contacts)")
@@ -111,11 +112,17 @@ def test_withdrawal_takes_effect_in_the_next_build(small):
 
     con = duckdb.connect(str(workdir / "datong.duckdb"), read_only=True)
     try:
+        # Without the consent the shares no longer count: the home region is gone, or comes
+        # from what the customer gave to buy (deliveries, store visits).
         location = con.execute("""
-            select has_location_consent, home_province, home_city, home_district
+            select has_location_consent, coalesce(home_district_source, 'none')
             from marts.dim_customers where customer_id = ?
         """, [located]).fetchall()
-        assert location == [(False, None, None, None)]
+        assert location in ([(False, "none")], [(False, "delivery")], [(False, "store_visit")])
+        assert con.execute("""
+            select count(*) from intermediate.int_customer_areas_located
+            where customer_id = ? and (home_street is not null or home_latitude is not null)
+        """, [located]).fetchall() == [(0,)]
         marketing = con.execute(
             "select has_marketing_consent from marts.dim_customers where customer_id = ?",
             [contacted]).fetchall()

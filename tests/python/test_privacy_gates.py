@@ -297,8 +297,8 @@ def tagged_models() -> dict[str, dict[str, list[str]]]:
 
 def test_privacy_tags_name_known_purposes():
     tags = tagged_models()
-    assert tags.get("dim_customers", {}).get("location") == [
-        "home_province", "home_city", "home_district"]
+    assert tags.get("int_customer_areas_located", {}).get("location") == [
+        "home_street", "home_latitude", "home_longitude"]
     assert "marketing" in tags.get("pii_customer_contacts", {})
     for model, purposes in tags.items():
         assert set(purposes) <= set(PURPOSES), model
@@ -329,20 +329,23 @@ def test_no_row_of_a_customer_without_consent_carries_gated_data(con):
             """, [purpose]).fetchall()[0][0]
             assert violations == 0, (model, purpose, violations)
             checked.append((model, purpose))
-    assert ("dim_customers", "location") in checked
+    assert ("int_customer_areas_located", "location") in checked
     assert ("pii_customer_contacts", "marketing") in checked
 
 
 def test_location_gate_bites(con):
-    """Customers who shared locations but hold no location consent exist, and have no home."""
-    without, homed = con.execute("""
+    """Customers who shared locations but hold no location consent exist, and their shares
+    decide nothing: no home region of theirs comes from a location share."""
+    without, from_shares = con.execute("""
         with sharers as (
             select distinct customer_id from intermediate.int_identity_records_resolved
             where source_model = 'stg_wechat__location_shares' and customer_id is not null
         )
-        select count(*), count(customers.home_district)
+        select
+            count(*),
+            count(case when customers.home_district_source like '%location_share%' then 1 end)
         from marts.dim_customers as customers
         inner join sharers on customers.customer_id = sharers.customer_id
         where not customers.has_location_consent
     """).fetchall()[0]
-    assert without > 0 and homed == 0
+    assert without > 0 and from_shares == 0

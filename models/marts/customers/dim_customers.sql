@@ -12,10 +12,6 @@ orders as (
     select * from {{ ref('fct_orders') }}
 ),
 
-online_orders as (
-    select * from {{ ref('stg_ecommerce__orders') }}
-),
-
 members as (
     select * from {{ ref('stg_crm__members') }}
 ),
@@ -24,12 +20,8 @@ wechat_users as (
     select * from {{ ref('stg_wechat__users') }}
 ),
 
-location_shares as (
-    select * from {{ ref('stg_wechat__location_shares') }}
-),
-
-stores as (
-    select * from {{ ref('stg_pos__stores') }}
+customer_areas as (
+    select * from {{ ref('int_customer_areas_located') }}
 ),
 
 consents as (
@@ -219,81 +211,17 @@ first_enrolments as (
     group by 1
 ),
 
-{# Home region: the district seen most often among the customer's delivery addresses,
-   location shares and store visits; ties go to the most recent. Where a person lives is
-   location data: it is derived only for customers with a location consent in force. #}
-area_sightings as (
-    select
-        orders.customer_id,
-        online_orders.receiver_province as province,
-        online_orders.receiver_city as city,
-        online_orders.receiver_district as district,
-        online_orders.created_at as seen_at
-    from online_orders
-    inner join orders
-        on online_orders.order_id = orders.order_id
-    where
-        orders.customer_id is not null
-        and not online_orders.is_pickup_in_store
-        and online_orders.receiver_district is not null
-    union all
-    select
-        records.customer_id,
-        location_shares.province,
-        location_shares.city,
-        location_shares.district,
-        location_shares.shared_at as seen_at
-    from location_shares
-    inner join records
-        on
-            records.source_model = 'stg_wechat__location_shares'
-            and location_shares.location_share_id = records.source_record_id
-    where records.customer_id is not null and location_shares.district is not null
-    union all
-    select
-        orders.customer_id,
-        stores.province,
-        stores.city,
-        stores.district,
-        orders.ordered_at as seen_at
-    from orders
-    inner join stores
-        on orders.store_id = stores.store_id
-    where orders.customer_id is not null and stores.district is not null
-),
-
-areas_counted as (
-    select
-        customer_id,
-        province,
-        city,
-        district,
-        count(*) as sightings,
-        max(seen_at) as last_seen_at
-    from area_sightings
-    group by 1, 2, 3, 4
-),
-
+{# Home region: int_customer_areas_located decides it (deliveries and consented location
+   shares first, store visits only without either; docs/geography.md). Location shares count
+   only under a location consent in force, so a withdrawal takes them out in the next build. #}
 home_regions as (
     select
-        areas_counted.customer_id,
-        areas_counted.province as home_province,
-        areas_counted.city as home_city,
-        areas_counted.district as home_district
-    from areas_counted
-    inner join consents_pivoted
-        on
-            areas_counted.customer_id = consents_pivoted.customer_id
-            and consents_pivoted.location_granted = 1
-    qualify row_number() over (
-        partition by areas_counted.customer_id
-        order by
-            areas_counted.sightings desc,
-            areas_counted.last_seen_at desc,
-            areas_counted.province asc,
-            areas_counted.city asc,
-            areas_counted.district asc
-    ) = 1
+        customer_id,
+        home_province,
+        home_city,
+        home_district,
+        home_district_source
+    from customer_areas
 ),
 
 joined as (
@@ -307,6 +235,7 @@ joined as (
         home_regions.home_province,
         home_regions.home_city,
         home_regions.home_district,
+        home_regions.home_district_source,
         first_channels.first_purchase_channel,
         case
             when
@@ -376,6 +305,7 @@ final as (
         home_province,
         home_city,
         home_district,
+        home_district_source,
         first_purchase_channel,
         channels_used,
 
