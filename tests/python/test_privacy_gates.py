@@ -13,6 +13,9 @@ columns (column tags).
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from pathlib import Path
 
 import duckdb
@@ -89,19 +92,24 @@ def values_found(con, values: set[str]) -> list[tuple[str, str, str, str]]:
 def requested(con):
     """Per request: the (identifier_type, pseudonym) pairs it names, the mask included."""
     key = key_from_environment(allow_development_key=True)
+    # The raw request, read apart from the privacy models (the pii area drops erased numbers).
     rows = con.execute("""
         select requests.erasure_request_id, requests.subject_type, requests.subject_pseudonym,
-            phones.phone
+            raw.subject_value
         from staging.stg_privacy__erasure_requests as requests
-        left join pii.stg_pii__phone_contacts as phones
-            on requests.subject_type = 'phone'
-            and requests.subject_pseudonym = phones.phone_pseudonym
+        inner join raw_privacy.erasure_requests as raw
+            on requests._source_file = raw._source_file
+            and requests._row_number = raw._row_number
     """).fetchall()
     subjects: dict[str, set[tuple[str, str]]] = {}
-    for request_id, subject_type, subject_pseudonym, phone in rows:
+    for request_id, subject_type, subject_pseudonym, raw_value in rows:
         names = subjects.setdefault(request_id, set())
         names.add((subject_type, subject_pseudonym))
-        if phone:
+        if subject_type == "phone":
+            digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", raw_value))
+            phone = re.sub(r"^(0086|86)(?=1[0-9]{10}$)", "", digits)
+            # The number as staging normalised it: its pseudonym is the request's.
+            assert pseudonym(phone, key) == subject_pseudonym, raw_value
             names.add(("masked_phone", pseudonym(f"{phone[:3]}****{phone[7:]}", key)))
     assert subjects, "the demo data has erasure requests"
     return subjects
@@ -349,3 +357,64 @@ def test_location_gate_bites(con):
         where not customers.has_location_consent
     """).fetchall()[0]
     assert without > 0 and from_shares == 0
+
+
+def test_pii_area_holds_no_raw_value_of_an_erased_person(con, erased, requested):
+    """The restricted area keeps no number, openid, card, name or address of an erased
+    customer, nor of a requested subject that no customer carries."""
+    con.register("erased_customers", pa.table({"customer_id": sorted(erased)}))
+    pairs = {pair for names in requested.values() for pair in names}
+    con.register("requested_pairs", pa.table({
+        "identifier_type": [t for t, _ in pairs], "identifier_value": [v for _, v in pairs],
+    }))
+    try:
+        erased_values = con.execute("""
+            select identifiers.identifier_type, identifiers.identifier_value
+            from intermediate.int_identifiers_resolved as identifiers
+            inner join erased_customers
+                on identifiers.customer_id = erased_customers.customer_id
+            union
+            select identifier_type, identifier_value from requested_pairs
+        """).fetchall()
+        assert any(kind == "phone" for kind, _ in erased_values)
+        con.register("erased_values", pa.table({
+            "identifier_type": [t for t, _ in erased_values],
+            "identifier_value": [v for _, v in erased_values],
+        }))
+        kept = con.execute("""
+            select 'phone', count(*) from pii.stg_pii__phone_contacts as contacts
+            inner join erased_values on erased_values.identifier_type = 'phone'
+                and contacts.phone_pseudonym = erased_values.identifier_value
+            union all
+            select 'openid', count(*) from pii.stg_pii__openid_contacts as contacts
+            inner join erased_values on erased_values.identifier_type = 'openid'
+                and contacts.openid_pseudonym = erased_values.identifier_value
+            union all
+            select 'card', count(*) from pii.stg_pii__member_contacts as contacts
+            inner join erased_values on erased_values.identifier_type = 'member_card'
+                and contacts.member_card_pseudonym = erased_values.identifier_value
+            where contacts.member_card_no is not null or contacts.member_name is not null
+            union all
+            select 'profile', count(*) from pii.stg_pii__wechat_user_contacts as contacts
+            inner join erased_values on erased_values.identifier_type = 'openid'
+                and contacts.openid_pseudonym = erased_values.identifier_value
+            where contacts.openid is not null or contacts.nickname is not null
+        """).fetchall()
+        assert all(count == 0 for _, count in kept), kept
+        # Their delivery rows stay (pseudonymous, district only) with nothing personal.
+        delivered = con.execute("""
+            select count(*), count(contacts.receiver_phone), count(contacts.receiver_name),
+                count(contacts.receiver_address), count(contacts.buyer_id)
+            from pii.stg_pii__delivery_contacts as contacts
+            inner join intermediate.int_identity_records_resolved as records
+                on records.source_model = 'stg_ecommerce__orders'
+                and contacts.order_id = records.source_record_id
+            inner join erased_customers on records.customer_id = erased_customers.customer_id
+        """).fetchall()[0]
+        assert delivered[0] > 0 and delivered[1:] == (0, 0, 0, 0), delivered
+    finally:
+        for name in ("erased_customers", "requested_pairs", "erased_values"):
+            try:
+                con.unregister(name)
+            except Exception:
+                pass

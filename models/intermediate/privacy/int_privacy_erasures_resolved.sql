@@ -5,8 +5,7 @@
 
     Platforms show a buyer's phone only masked (138****1234), so a person who bought only on
     platforms carries no full phone: a request on a phone also reaches the customer holding
-    that number's masked form. The number is read from the restricted `pii` area only to
-    derive the mask's pseudonym; nothing personal leaves this model.
+    that number's masked form (its pseudonym is derived in staging from the request).
 #}
 with
 
@@ -16,10 +15,6 @@ erasure_requests as (
 
 identifiers as (
     select * from {{ ref('int_identifiers_resolved') }}
-),
-
-phone_contacts as (
-    select * from {{ ref('stg_pii__phone_contacts') }}
 ),
 
 subject_customers as (
@@ -42,16 +37,12 @@ subjects_expanded as (
     from erasure_requests
     union all
     select
-        erasure_requests.erasure_request_id,
+        erasure_request_id,
         'masked_phone' as identifier_type,
-        {{ pseudonymize(dbt.concat([
-            "substr(phone_contacts.phone, 1, 3)", "'****'", "substr(phone_contacts.phone, 8, 4)"
-        ])) }} as identifier_value,
-        erasure_requests.requested_at
+        subject_masked_phone_pseudonym as identifier_value,
+        requested_at
     from erasure_requests
-    inner join phone_contacts
-        on erasure_requests.subject_pseudonym = phone_contacts.phone_pseudonym
-    where erasure_requests.subject_type = 'phone'
+    where subject_masked_phone_pseudonym is not null
 ),
 
 requests_attributed as (

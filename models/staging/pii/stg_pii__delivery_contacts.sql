@@ -13,6 +13,33 @@ raw_orders as (
     select * from {{ source('ecommerce', 'orders') }}
 ),
 
+records as (
+    select * from {{ ref('int_identity_records_resolved') }}
+),
+
+erasures as (
+    select * from {{ ref('int_privacy_erasures_resolved') }}
+),
+
+erased_identifiers as (
+    select * from {{ ref('int_privacy_erased_identifiers') }}
+),
+
+erased_orders as (
+    select records.source_record_id as order_id
+    from records
+    inner join erasures
+        on records.customer_id = erasures.customer_id
+    where records.source_model = 'stg_ecommerce__orders'
+    union
+    select orders.order_id
+    from orders
+    inner join erased_identifiers
+        on
+            erased_identifiers.identifier_type = 'phone'
+            and orders.receiver_phone_pseudonym = erased_identifiers.identifier_value
+),
+
 joined as (
     select
         orders.order_id,
@@ -33,24 +60,38 @@ joined as (
             and orders._row_number = raw_orders._row_number
 ),
 
+{# An erased person's order keeps its (pseudonymous) staged row and its district, without
+   buyer id, name, phone or street address. #}
+blanked as (
+    select
+        joined.*,
+        erased_orders.order_id is not null as is_erased
+    from joined
+    left join erased_orders
+        on joined.order_id = erased_orders.order_id
+),
+
 final as (
     select
         order_id,
         buyer_pseudonym,
         receiver_phone_pseudonym,
-        buyer_id,
+        case when not is_erased then buyer_id end as buyer_id,
         platform,
         case
-            when not {{ has_broken_encoding('receiver_name') }} then receiver_name
+            when not is_erased and not {{ has_broken_encoding('receiver_name') }}
+                then receiver_name
         end as receiver_name,
-        receiver_phone,
+        case when not is_erased then receiver_phone end as receiver_phone,
         receiver_province,
         receiver_city,
         receiver_district,
         case
-            when not {{ has_broken_encoding('receiver_address') }} then receiver_address
-        end as receiver_address
-    from joined
+            when not is_erased and not {{ has_broken_encoding('receiver_address') }}
+                then receiver_address
+        end as receiver_address,
+        is_erased
+    from blanked
 )
 
 select * from final

@@ -12,6 +12,10 @@ raw_members as (
     select * from {{ source('crm', 'members') }}
 ),
 
+erased_identifiers as (
+    select * from {{ ref('int_privacy_erased_identifiers') }}
+),
+
 joined as (
     select
         members.member_id,
@@ -26,14 +30,26 @@ joined as (
             and members._row_number = raw_members._row_number
 ),
 
+{# An erased person's card keeps its (pseudonymous) staged row, without number or name. #}
 final as (
     select
-        member_id,
-        member_card_pseudonym,
-        program,
-        member_card_no,
-        case when not {{ has_broken_encoding('member_name') }} then member_name end as member_name
+        joined.member_id,
+        joined.member_card_pseudonym,
+        joined.program,
+        case when erased_identifiers.identifier_value is null then joined.member_card_no end
+            as member_card_no,
+        case
+            when
+                erased_identifiers.identifier_value is null
+                and not {{ has_broken_encoding('joined.member_name') }}
+                then joined.member_name
+        end as member_name,
+        erased_identifiers.identifier_value is not null as is_erased
     from joined
+    left join erased_identifiers
+        on
+            erased_identifiers.identifier_type = 'member_card'
+            and joined.member_card_pseudonym = erased_identifiers.identifier_value
 )
 
 select * from final

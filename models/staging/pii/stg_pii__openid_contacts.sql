@@ -1,6 +1,7 @@
 {#
     Restricted: every WeChat openid the sources carry, trimmed, keyed by its pseudonym
-    (profiles, location shares, coupon holders, WeChat mini-store buyers, privacy subjects).
+    (profiles, location shares, coupon holders, WeChat mini-store buyers, consent subjects);
+    an erased person's openids are left out.
     The appid to send through is on the profile (`stg_pii__wechat_user_contacts`).
 #}
 with
@@ -25,8 +26,8 @@ consents as (
     select * from {{ source('privacy', 'consents') }}
 ),
 
-erasure_requests as (
-    select * from {{ source('privacy', 'erasure_requests') }}
+erased_identifiers as (
+    select * from {{ ref('int_privacy_erased_identifiers') }}
 ),
 
 trimmed as (
@@ -41,9 +42,6 @@ trimmed as (
     union all
     select {{ clean_text('subject_value') }} as openid from consents
     where {{ clean_enum('subject_type') }} = 'openid'
-    union all
-    select {{ clean_text('subject_value') }} as openid from erasure_requests
-    where {{ clean_enum('subject_type') }} = 'openid'
 ),
 
 distinct_openids as (
@@ -52,11 +50,22 @@ distinct_openids as (
     where openid is not null
 ),
 
-final as (
+pseudonymised as (
     select
         {{ pseudonymize('openid') }} as openid_pseudonym,
         openid
     from distinct_openids
+),
+
+{# An erased person's openids leave the area. #}
+final as (
+    select pseudonymised.*
+    from pseudonymised
+    left join erased_identifiers
+        on
+            erased_identifiers.identifier_type = 'openid'
+            and pseudonymised.openid_pseudonym = erased_identifiers.identifier_value
+    where erased_identifiers.identifier_value is null
 )
 
 select * from final

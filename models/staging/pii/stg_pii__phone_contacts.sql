@@ -29,8 +29,8 @@ consents as (
     select * from {{ source('privacy', 'consents') }}
 ),
 
-erasure_requests as (
-    select * from {{ source('privacy', 'erasure_requests') }}
+erased_identifiers as (
+    select * from {{ ref('int_privacy_erased_identifiers') }}
 ),
 
 normalised as (
@@ -46,9 +46,6 @@ normalised as (
     union all
     select {{ normalize_phone('subject_value') }} as phone from consents
     where {{ clean_enum('subject_type') }} = 'phone'
-    union all
-    select {{ normalize_phone('subject_value') }} as phone from erasure_requests
-    where {{ clean_enum('subject_type') }} = 'phone'
 ),
 
 distinct_phones as (
@@ -57,11 +54,22 @@ distinct_phones as (
     where phone is not null
 ),
 
-final as (
+pseudonymised as (
     select
         {{ pseudonymize('phone') }} as phone_pseudonym,
         phone
     from distinct_phones
+),
+
+{# An erased person's numbers leave the area. #}
+final as (
+    select pseudonymised.*
+    from pseudonymised
+    left join erased_identifiers
+        on
+            erased_identifiers.identifier_type = 'phone'
+            and pseudonymised.phone_pseudonym = erased_identifiers.identifier_value
+    where erased_identifiers.identifier_value is null
 )
 
 select * from final

@@ -12,6 +12,10 @@ raw_users as (
     select * from {{ source('wechat', 'users') }}
 ),
 
+erased_identifiers as (
+    select * from {{ ref('int_privacy_erased_identifiers') }}
+),
+
 joined as (
     select
         users.wechat_user_id,
@@ -26,14 +30,25 @@ joined as (
             and users._row_number = raw_users._row_number
 ),
 
+{# An erased person's profile keeps its (pseudonymous) staged row, without openid or name. #}
 final as (
     select
-        wechat_user_id,
-        openid_pseudonym,
-        appid,
-        openid,
-        case when not {{ has_broken_encoding('nickname') }} then nickname end as nickname
+        joined.wechat_user_id,
+        joined.openid_pseudonym,
+        joined.appid,
+        case when erased_identifiers.identifier_value is null then joined.openid end as openid,
+        case
+            when
+                erased_identifiers.identifier_value is null
+                and not {{ has_broken_encoding('joined.nickname') }}
+                then joined.nickname
+        end as nickname,
+        erased_identifiers.identifier_value is not null as is_erased
     from joined
+    left join erased_identifiers
+        on
+            erased_identifiers.identifier_type = 'openid'
+            and joined.openid_pseudonym = erased_identifiers.identifier_value
 )
 
 select * from final

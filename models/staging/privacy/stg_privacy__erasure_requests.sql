@@ -22,6 +22,7 @@ final as (
         -- strings
         subject_type,
         subject_pseudonym,
+        subject_masked_phone_pseudonym,
 
         -- timestamps
         requested_at,

@@ -26,6 +26,13 @@ checked as (
         subject_type,
         {{ pseudonymize(normalize_subject_value('subject_type', 'subject_value')) }}
             as subject_pseudonym,
+        {# Platforms show buyers' phones masked (138****1234): the masked form's pseudonym
+           lets the request reach a person who bought only on platforms. #}
+        case when subject_type = 'phone' then {{ pseudonymize(dbt.concat([
+            "substr(" ~ normalize_subject_value("subject_type", "subject_value") ~ ", 1, 3)",
+            "'****'",
+            "substr(" ~ normalize_subject_value("subject_type", "subject_value") ~ ", 8, 4)"
+        ])) }} end as subject_masked_phone_pseudonym,
         {# The law asks for erasure whenever it was requested: the date never blocks one. #}
         {{ parse_timestamp('requested_at') }} as requested_at,
         case
