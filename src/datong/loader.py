@@ -480,13 +480,15 @@ def load_spark(raw_files: list[RawFile], report=print) -> list[LoadResult]:
         staged = []
         for raw_file in raw_files:
             if raw_file.batch:
-                _spark_prepare_append(raw_file, raw_root / raw_file.table.schema / raw_file.table.name)
+                table_dir = raw_root / raw_file.table.schema / raw_file.table.name
+                _spark_prepare_append(raw_file, table_dir)
             started = time.perf_counter()
             scratch = scratch_root / raw_file.table.schema / raw_file.table.name
             shutil.rmtree(scratch, ignore_errors=True)
             scratch.mkdir(parents=True)
             rows = 0
-            with pq.ParquetWriter(scratch / _spark_part_name(raw_file), output_schema(raw_file)) as out:
+            part = scratch / _spark_part_name(raw_file)
+            with pq.ParquetWriter(part, output_schema(raw_file)) as out:
                 for batch in iter_batches(raw_file):
                     out.write_batch(batch)
                     rows += batch.num_rows

@@ -137,3 +137,73 @@ def test_batch_names_are_plain(batches, tmp_path, capsys):
     out, names = batches
     assert load_batch(out / names[0], tmp_path / "x.duckdb", "../up") == 1
     assert "batch name" in capsys.readouterr().err
+
+
+SPARK_READ_BACK = """
+import json
+from datong.contract import TABLES
+from datong.spark_session import spark_session
+
+spark = spark_session()
+result = {}
+for table in TABLES:
+    rows = spark.table(f"{table.schema}.{table.name}").orderBy("_row_number").collect()
+    result[table.qualified_name] = [
+        [row[name] for name in table.columns] + [row["_source_file"], row["_row_number"]]
+        for row in rows
+    ]
+spark.stop()
+print("RESULT " + json.dumps(result, ensure_ascii=False))
+"""
+
+SPARK_LOAD = """
+import argparse, sys
+from datong import loader
+
+parser = argparse.ArgumentParser()
+loader.add_arguments(parser)
+sys.exit(loader.run(parser.parse_args(sys.argv[1:])))
+"""
+
+
+def test_spark_appends_batches_like_duckdb(batches, tmp_path):
+    """On Spark each batch adds its own Parquet file; the table then holds the same rows,
+    batch names and row numbers as DuckDB's, and a batch is loaded once."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO_ROOT
+
+    out, names = batches
+    env = dict(os.environ, DATONG_SPARK_DIR=str(tmp_path / "spark"),
+               DBT_PROFILES_DIR=str(REPO_ROOT / "profiles"))
+    database = tmp_path / "duck.duckdb"
+    for name in names[:2]:
+        assert load_batch(out / name, database, name) == 0
+        loaded = subprocess.run(
+            [sys.executable, "-c", SPARK_LOAD, "--raw-dir", str(out / name), "--target",
+             "spark", "--batch", name],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+        )
+        assert loaded.returncode == 0, loaded.stderr[-3000:]
+    again = subprocess.run(
+        [sys.executable, "-c", SPARK_LOAD, "--raw-dir", str(out / names[0]), "--target",
+         "spark", "--batch", names[0]],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert again.returncode == 1 and "already loaded" in again.stderr
+    read = subprocess.run([sys.executable, "-c", SPARK_READ_BACK], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert read.returncode == 0, read.stderr[-3000:]
+    line = next(line for line in read.stdout.splitlines() if line.startswith("RESULT "))
+    spark_tables = json.loads(line.removeprefix("RESULT "))
+    for table in TABLES:
+        columns = ", ".join(f'"{column}"' for column in (*table.columns, "_source_file",
+                                                           "_row_number"))
+        duck = fetch(database, f"select {columns} from {table.schema}.{table.name} "
+                               "order by _row_number")
+        assert [tuple(row) for row in spark_tables[table.qualified_name]] == duck, (
+            table.qualified_name
+        )
