@@ -282,8 +282,8 @@ final as (
             cast(evidence_count as double) / nullif(tier_sighting_count, 0) as double
         ) as home_district_evidence_share,
         {# Rounded to about 100 m: enough for distances to stores, no finer than needed. #}
-        round(mean_latitude, 3) as home_latitude,
-        round(mean_longitude, 3) as home_longitude,
+        {{ round_half_up('mean_latitude', 3) }} as home_latitude,
+        {{ round_half_up('mean_longitude', 3) }} as home_longitude,
 
         -- booleans
         has_location_consent,

@@ -156,11 +156,11 @@ final as (
         ) as online_buyer_share,
         {# The radii need enough located customers of their own. #}
         cast(
-            {{ suppress_small_cell('round(radius_50_km, 3)', 'located_customer_count') }}
+            {{ suppress_small_cell(round_half_up('radius_50_km', 3), 'located_customer_count') }}
             as double
         ) as radius_50_km,
         cast(
-            {{ suppress_small_cell('round(radius_80_km, 3)', 'located_customer_count') }}
+            {{ suppress_small_cell(round_half_up('radius_80_km', 3), 'located_customer_count') }}
             as double
         ) as radius_80_km,
 

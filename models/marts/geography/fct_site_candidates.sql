@@ -205,26 +205,23 @@ final as (
             as customer_count,
         cast({{ suppress_small_cell('location_share_count', 'customer_count') }} as bigint)
             as location_share_count,
-        cast(
-            {{ suppress_small_cell('round(centre_latitude, 3)', 'customer_count') }} as double
-        ) as centre_latitude,
-        cast(
-            {{ suppress_small_cell('round(centre_longitude, 3)', 'customer_count') }} as double
-        ) as centre_longitude,
+        {# Rounded figures are doubles already (round_half_up). #}
+        {{ suppress_small_cell(round_half_up('centre_latitude', 3), 'customer_count') }}
+            as centre_latitude,
+        {{ suppress_small_cell(round_half_up('centre_longitude', 3), 'customer_count') }}
+            as centre_longitude,
         cast(
             {{ suppress_small_cell('district_online_net_amount', 'district_customer_count') }}
             as decimal(18, 2)
         ) as district_online_net_amount,
-        cast(
-            {{ suppress_small_cell('round(nearest_store_km, 3)', 'customer_count') }} as double
-        ) as nearest_store_km,
-        cast(
-            {{ suppress_small_cell('round(huff_capture_share, 4)', 'customer_count') }} as double
-        ) as huff_capture_share,
-        cast(
-            {{ suppress_small_cell('round(expected_customers_captured, 2)', 'customer_count') }}
-            as double
-        ) as expected_customers_captured,
+        {{ suppress_small_cell(round_half_up('nearest_store_km', 3), 'customer_count') }}
+            as nearest_store_km,
+        {{ suppress_small_cell(round_half_up('huff_capture_share', 4), 'customer_count') }}
+            as huff_capture_share,
+        {{ suppress_small_cell(
+            round_half_up('expected_customers_captured', 2), 'customer_count'
+        ) }}
+            as expected_customers_captured,
 
         -- booleans
         is_suppressed
