@@ -14,6 +14,7 @@ import sys
 COMMANDS = {
     "generate": ("datong.generator.cli", "Generate a demo raw directory with ground truth."),
     "load": ("datong.loader", "Load a raw directory into the warehouse's raw schemas."),
+    "split": ("datong.split", "Cut a raw directory into batches that arrive one after another."),
     "summary": ("datong.summary", "Print headline figures of a built warehouse."),
     "evaluate": ("datong.evaluate", "Score identity resolution against the demo data's truth."),
     "bench-identity": ("datong.bench_identity", "Benchmark identity resolution at N persons."),

@@ -7,6 +7,12 @@ staging's job. Two lineage columns are appended (docs/data_quality.md): `_source
 file's path relative to the raw directory, and `_row_number`, the 1-based position of the row
 in that file, numbered here in file order.
 
+A batch (`--batch NAME`, see docs/incremental.md) is appended instead: its rows are added to
+the raw tables (created when absent), `_source_file` becomes `NAME/<source>/<table>.<ext>`, and
+`_row_number` continues after the largest number already in the table, so that it stays unique
+per table and increases with every batch: an incremental model reads the rows above its
+high-water mark. A batch name already in a table is refused (a batch is loaded once).
+
 Files are read with pyarrow in streaming batches and written batch by batch, so memory stays
 bounded whatever the file size. Targets:
 
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import shutil
 import sys
 import time
@@ -57,6 +64,13 @@ class RawFile:
     file_format: str
     columns: tuple[str, ...] = ()
     extra_columns: tuple[str, ...] = field(default=())
+    batch: str | None = None
+    first_row: int = 1
+
+    @property
+    def source_file(self) -> str:
+        """The `_source_file` value: the relative path, under the batch name for a batch."""
+        return f"{self.batch}/{self.relative_path}" if self.batch else self.relative_path
 
     @property
     def output_columns(self) -> tuple[str, ...]:
@@ -216,7 +230,7 @@ def iter_batches(raw_file: RawFile) -> Iterator[pa.RecordBatch]:
 
     schema = output_schema(raw_file)
     source = _csv_batches if raw_file.file_format == "csv" else _parquet_batches
-    next_row = 1
+    next_row = raw_file.first_row
     batches = source(raw_file)
     while True:
         try:
@@ -224,7 +238,8 @@ def iter_batches(raw_file: RawFile) -> Iterator[pa.RecordBatch]:
         except StopIteration:
             return
         except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
-            position = f"after row {next_row - 1}" if next_row > 1 else "at the start"
+            read = next_row - raw_file.first_row
+            position = f"after row {read}" if read > 0 else "at the start"
             raise LoadError(f"cannot read {raw_file.path} ({position}): {exc}") from exc
         rows = batch.num_rows
         if rows == 0:
@@ -236,7 +251,7 @@ def iter_batches(raw_file: RawFile) -> Iterator[pa.RecordBatch]:
             )
         by_name = dict(zip(batch.schema.names, batch.columns, strict=True))
         arrays = [by_name[name] for name in raw_file.table.columns]
-        arrays.append(pa.repeat(pa.scalar(raw_file.relative_path, pa.string()), rows))
+        arrays.append(pa.repeat(pa.scalar(raw_file.source_file, pa.string()), rows))
         arrays.append(pa.array(np.arange(next_row, next_row + rows, dtype=np.int64)))
         arrays.extend(by_name[name] for name in raw_file.extra_columns)
         next_row += rows
@@ -285,8 +300,42 @@ def resolve_duckdb_path(cli_path: str | None) -> Path:
     return Path(cli_path or os.environ.get("DATONG_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH)
 
 
+def _batch_name_check(batch: str) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", batch):
+        raise LoadError(f"batch name {batch!r}: use letters, digits, '-', '_' or '.'")
+
+
+def _duckdb_prepare_append(connection, raw_file: RawFile, relation: str) -> bool:
+    """Set the batch's first row number; False when the table does not exist yet."""
+    existing = [
+        row[0]
+        for row in connection.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [raw_file.table.schema, raw_file.table.name],
+        ).fetchall()
+    ]
+    if not existing:
+        return False
+    missing = [name for name in raw_file.output_columns if name not in existing]
+    if missing:
+        raise LoadError(
+            f"{raw_file.path}: column(s) {', '.join(missing)} are not in {relation}; a batch "
+            "cannot add columns (load all batches again with the new column)"
+        )
+    prefix = f"{raw_file.batch}/%"
+    seen, last = connection.execute(
+        f"select count(*) filter (where _source_file like ?), max(_row_number) from {relation}",
+        [prefix],
+    ).fetchall()[0]
+    if seen:
+        raise LoadError(f"batch {raw_file.batch!r} is already loaded into {relation}")
+    raw_file.first_row = (last or 0) + 1
+    return True
+
+
 def load_duckdb(raw_files: list[RawFile], database: Path, report=print) -> list[LoadResult]:
-    """Replace every raw table in the DuckDB file, all tables in one transaction."""
+    """Replace (or, for a batch, append to) every raw table, all tables in one transaction."""
     import duckdb
 
     database.parent.mkdir(parents=True, exist_ok=True)
@@ -306,12 +355,15 @@ def load_duckdb(raw_files: list[RawFile], database: Path, report=print) -> list[
                 f"{_quote(name)} {'bigint' if name == '_row_number' else 'varchar'}"
                 for name in raw_file.output_columns
             )
-            connection.execute(f"drop table if exists {relation}")
-            connection.execute(f"create table {relation} ({column_sql})")
+            if not (raw_file.batch and _duckdb_prepare_append(connection, raw_file, relation)):
+                connection.execute(f"drop table if exists {relation}")
+                connection.execute(f"create table {relation} ({column_sql})")
             stream = _BatchStream(raw_file)
             connection.register("datong_raw_batches", stream.reader())
             try:
-                connection.execute(f"insert into {relation} select * from datong_raw_batches")
+                connection.execute(
+                    f"insert into {relation} by name select * from datong_raw_batches"
+                )
             except duckdb.Error as exc:
                 if stream.error is not None:
                     raise stream.error from exc
@@ -355,7 +407,7 @@ def _spark_location(path: Path) -> str:
     return f"'{text}'"
 
 
-def _spark_create_sql(raw_file: RawFile, location: Path) -> str:
+def _spark_create_sql(raw_file: RawFile, location: Path, if_not_exists: bool = False) -> str:
     """`create table` over the Parquet files at `location`, with the schema spelt out.
 
     A declared schema spares Spark a job to infer it from the files.
@@ -365,10 +417,37 @@ def _spark_create_sql(raw_file: RawFile, location: Path) -> str:
         for name in raw_file.output_columns
     )
     relation = f"{_spark_quote(raw_file.table.schema)}.{_spark_quote(raw_file.table.name)}"
+    create = "create table if not exists" if if_not_exists else "create table"
     return (
-        f"create table {relation} ({columns}) using parquet "
+        f"{create} {relation} ({columns}) using parquet "
         f"location {_spark_location(location)}"
     )
+
+
+def _spark_part_name(raw_file: RawFile) -> str:
+    return f"part-{raw_file.batch}.parquet" if raw_file.batch else "part-00000.parquet"
+
+
+def _spark_prepare_append(raw_file: RawFile, location: Path) -> None:
+    """Set the batch's first row number from the table's Parquet files (pyarrow, no Spark)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    parts = sorted(location.glob("*.parquet")) if location.is_dir() else []
+    if (location / _spark_part_name(raw_file)).exists():
+        raise LoadError(f"batch {raw_file.batch!r} is already loaded into {location}")
+    last = 0
+    for part in parts:
+        names = pq.read_schema(part).names
+        missing = [name for name in raw_file.output_columns if name not in names]
+        if missing:
+            raise LoadError(
+                f"{raw_file.path}: column(s) {', '.join(missing)} are not in {part}; a batch "
+                "cannot add columns (load all batches again with the new column)"
+            )
+        column = pq.read_table(part, columns=["_row_number"]).column(0)
+        last = max(last, pc.max(column).as_py() or 0)
+    raw_file.first_row = last + 1
 
 
 def spark_raw_root(settings: dict[str, str]) -> Path:
@@ -400,12 +479,16 @@ def load_spark(raw_files: list[RawFile], report=print) -> list[LoadResult]:
     try:
         staged = []
         for raw_file in raw_files:
+            if raw_file.batch:
+                table_dir = raw_root / raw_file.table.schema / raw_file.table.name
+                _spark_prepare_append(raw_file, table_dir)
             started = time.perf_counter()
             scratch = scratch_root / raw_file.table.schema / raw_file.table.name
             shutil.rmtree(scratch, ignore_errors=True)
             scratch.mkdir(parents=True)
             rows = 0
-            with pq.ParquetWriter(scratch / "part-00000.parquet", output_schema(raw_file)) as out:
+            part = scratch / _spark_part_name(raw_file)
+            with pq.ParquetWriter(part, output_schema(raw_file)) as out:
                 for batch in iter_batches(raw_file):
                     out.write_batch(batch)
                     rows += batch.num_rows
@@ -425,13 +508,21 @@ def load_spark(raw_files: list[RawFile], report=print) -> list[LoadResult]:
                 relation = (
                     f"{_spark_quote(raw_file.table.schema)}.{_spark_quote(raw_file.table.name)}"
                 )
-                # A table of an earlier loader version may be managed (its drop deletes its
-                # files); an external one leaves them, so they are removed here.
-                spark.sql(f"drop table if exists {relation}")
-                shutil.rmtree(location, ignore_errors=True)
-                location.parent.mkdir(parents=True, exist_ok=True)
-                scratch.rename(location)
-                spark.sql(_spark_create_sql(raw_file, location))
+                if raw_file.batch and location.is_dir():
+                    # A batch adds its file beside the earlier ones; the table re-reads the
+                    # directory's file list.
+                    spark.sql(_spark_create_sql(raw_file, location, if_not_exists=True))
+                    for part in scratch.iterdir():
+                        part.rename(location / part.name)
+                    spark.sql(f"refresh table {relation}")
+                else:
+                    # A table of an earlier loader version may be managed (its drop deletes its
+                    # files); an external one leaves them, so they are removed here.
+                    spark.sql(f"drop table if exists {relation}")
+                    shutil.rmtree(location, ignore_errors=True)
+                    location.parent.mkdir(parents=True, exist_ok=True)
+                    scratch.rename(location)
+                    spark.sql(_spark_create_sql(raw_file, location))
                 seconds += time.perf_counter() - started
                 result = LoadResult(raw_file.table, raw_file.relative_path, rows, seconds)
                 report(format_result(result))
@@ -458,11 +549,23 @@ def format_result(result: LoadResult) -> str:
 
 
 def load(
-    raw_dir: Path, target: str, duckdb_path: str | None = None, report=print, warn=None
+    raw_dir: Path,
+    target: str,
+    duckdb_path: str | None = None,
+    report=print,
+    warn=None,
+    batch: str | None = None,
 ) -> list[LoadResult]:
-    """Check the whole raw directory, then load it into `target`. Raises LoadError."""
+    """Check the whole raw directory, then load it into `target`. Raises LoadError.
+
+    With `batch`, the directory is appended to the raw tables as that batch.
+    """
     warn = warn or (lambda message: print(f"warning: {message}", file=sys.stderr))
+    if batch is not None:
+        _batch_name_check(batch)
     raw_files, warnings = discover(raw_dir)
+    for raw_file in raw_files:
+        raw_file.batch = batch
     for message in warnings:
         warn(message)
     if target == "dev":
@@ -481,6 +584,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--target", choices=("dev", "spark"), default="dev")
     parser.add_argument(
+        "--batch",
+        help="append the directory to the raw tables as this batch instead of replacing them "
+        "(docs/incremental.md); build incrementally afterwards",
+    )
+    parser.add_argument(
         "--duckdb-path",
         help=f"DuckDB file for --target dev (default: $DATONG_DUCKDB_PATH or "
         f"{DEFAULT_DUCKDB_PATH})",
@@ -490,7 +598,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
-        results = load(args.raw_dir, args.target, args.duckdb_path)
+        results = load(args.raw_dir, args.target, args.duckdb_path, batch=args.batch)
     except LoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ with
 
 order_items as (
     select * from {{ source('ecommerce', 'order_items') }}
+    {{ new_raw_rows(source('ecommerce', 'order_items')) }}
 ),
 
 trimmed as (

@@ -8,6 +8,7 @@ with
 
 orders as (
     select * from {{ source('ecommerce', 'orders') }}
+    {{ new_raw_rows(source('ecommerce', 'orders')) }}
 ),
 
 trimmed as (

@@ -2,6 +2,7 @@ with
 
 receipt_lines as (
     select * from {{ source('pos', 'receipt_lines') }}
+    {{ new_raw_rows(source('pos', 'receipt_lines')) }}
 ),
 
 trimmed as (

@@ -7,6 +7,7 @@ with
 
 receipts as (
     select * from {{ source('pos', 'receipts') }}
+    {{ new_raw_rows(source('pos', 'receipts')) }}
 ),
 
 trimmed as (

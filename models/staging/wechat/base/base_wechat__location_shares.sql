@@ -9,6 +9,7 @@ with
 
 location_shares as (
     select * from {{ source('wechat', 'location_shares') }}
+    {{ new_raw_rows(source('wechat', 'location_shares')) }}
 ),
 
 trimmed as (
