@@ -29,7 +29,7 @@ DBT := $(BIN)/dbt
 SPARK_THREADS ?= 2
 
 .PHONY: run test install generate load build summary lint docs pytest clean \
-	load-spark build-spark test-spark parity bench publish
+	load-batch build-batch load-spark build-spark test-spark parity bench publish
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,8 +51,21 @@ endif
 load: install
 	$(BIN)/datong load --raw-dir $(RAW_DIR) --target dev
 
+# `make load` replaces the raw tables, so the incremental base models start over first
+# (only they: the founders register keeps customer ids stable across builds).
+INCREMENTAL_BASE := "path:models/staging,config.materialized:incremental"
 build: install
 	$(DBT) deps --quiet || true
+	$(DBT) run --target dev --full-refresh --select $(INCREMENTAL_BASE) --quiet
+	$(DBT) build --target dev
+
+# A new batch of exports (BATCH_DIR, named BATCH) appended to the raw tables, then an
+# incremental build: only the batch's raw rows are parsed (docs/incremental.md).
+BATCH ?= $(notdir $(patsubst %/,%,$(BATCH_DIR)))
+load-batch: install
+	$(BIN)/datong load --raw-dir $(BATCH_DIR) --batch $(BATCH) --target dev
+
+build-batch: install
 	$(DBT) build --target dev
 
 summary: install
@@ -79,6 +92,8 @@ load-spark: install
 	$(BIN)/datong load --raw-dir $(RAW_DIR) --target spark
 
 build-spark: install
+	$(DBT) run --target spark --full-refresh --select $(INCREMENTAL_BASE) --quiet \
+		--threads $(SPARK_THREADS) --target-path target/spark
 	$(DBT) build --target spark --threads $(SPARK_THREADS) --target-path target/spark
 
 test-spark: install generate load-spark build-spark
