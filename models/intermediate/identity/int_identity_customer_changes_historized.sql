@@ -7,8 +7,9 @@
       survives); the cause is one kept piece of evidence joining them;
     - `split`: a previous customer's identifiers now have several customers; the cause is a
       cut of its evidence, or evidence no longer present;
-    - `renamed`: the customer changed without a merge or split (its founding identifier was
-      excluded or older data arrived);
+    - `renamed`: the customer changed without a merge or split. A founder that leaves the
+      graph hands its id to a successor (int_identity_founders_registered), so this is not
+      expected; it is kept so that any such change is recorded, not hidden;
     - `new` and `removed`: the identifier appeared, or lost its customer (erased, excluded). -#}
 with
 

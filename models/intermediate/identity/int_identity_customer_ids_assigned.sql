@@ -1,11 +1,13 @@
-{#- One row per final component (customer) with its customer_id, the id of the founding
-    identifier it holds (int_identity_founders_registered). A component holding several
-    founders is a merge: the founder registered first (then seen first) keeps its id, the
-    others are retired. A split keeps the id on the part that holds the founder; the other
-    part was given a founder of its own by the register in the same build. -#}
+{#- One row per final component (customer) with its customer_id, the id of the current
+    founding identifier it holds (int_identity_founders_registered). A component holding
+    several founders is a merge: the customer registered first (then its founder seen first)
+    keeps its id, the others are retired. A split keeps the id on the part that holds the
+    founder; the other part was given a founder of its own by the register in the same build.
+    A customer whose founder left the graph keeps its id through the successor the register
+    named. -#}
 with
 
-registered_founders as (
+registered as (
     select * from {{ ref('int_identity_founders_registered') }}
 ),
 
@@ -13,17 +15,39 @@ components as (
     select * from {{ ref('int_identity_components_resolved') }}
 ),
 
+{# A registration is current until a later one names its founder as predecessor. #}
+current_founders as (
+    select registered.*
+    from registered
+    left join registered as successors
+        on
+            registered.founder_identifier_id = successors.predecessor_identifier_id
+            and registered.registered_at < successors.registered_at
+    where successors.founder_identifier_id is null
+),
+
+{# An id is as old as its first registration, whichever founder holds it now. #}
+customer_ages as (
+    select
+        customer_id,
+        min(registered_at) as customer_registered_at
+    from registered
+    group by 1
+),
+
 founders_held as (
     select
         components.component_node_id,
         components.component_size,
-        registered_founders.customer_id,
-        registered_founders.founder_identifier_id,
-        registered_founders.founded_at,
-        registered_founders.registered_at
+        current_founders.customer_id,
+        current_founders.founder_identifier_id,
+        current_founders.founded_at,
+        customer_ages.customer_registered_at as registered_at
     from components
-    inner join registered_founders
-        on components.node_id = registered_founders.founder_identifier_id
+    inner join current_founders
+        on components.node_id = current_founders.founder_identifier_id
+    inner join customer_ages
+        on current_founders.customer_id = customer_ages.customer_id
 ),
 
 assigned as (
