@@ -30,24 +30,35 @@ erased_identifiers as (
     select * from {{ ref('int_privacy_erased_identifiers') }}
 ),
 
-trimmed as (
-    select {{ clean_text('openid') }} as openid from users
-    union all
-    select {{ clean_text('openid') }} as openid from location_shares
-    union all
-    select {{ clean_text('issued_to_openid') }} as openid from coupons
-    union all
-    select {{ clean_text('buyer_id') }} as openid from orders
+{# A profile's openid recurs on each of its location shares, coupons and orders: it is
+   trimmed once per distinct raw text, not once per row. #}
+raw_openids as (
+    select openid as raw_openid from users
+    union
+    select openid as raw_openid from location_shares
+    union
+    select issued_to_openid as raw_openid from coupons
+    union
+    select buyer_id as raw_openid from orders
     where {{ clean_enum('platform') }} = 'wechat_mall'
-    union all
-    select {{ clean_text('subject_value') }} as openid from consents
+    union
+    select subject_value as raw_openid from consents
     where {{ clean_enum('subject_type') }} = 'openid'
 ),
 
+trimmed as (
+    select {{ clean_text('raw_openid') }} as openid
+    from raw_openids
+),
+
+{# `count(openid) > 0` drops the null openid as `where openid is not null` would, but stays
+   above the distinct: DuckDB pushes the plain filter below it and then evaluates the rules
+   a second time, as a filter on the raw values. #}
 distinct_openids as (
-    select distinct openid
+    select openid
     from trimmed
-    where openid is not null
+    group by 1
+    having count(openid) > 0
 ),
 
 pseudonymised as (

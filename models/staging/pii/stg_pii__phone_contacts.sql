@@ -33,25 +33,36 @@ erased_identifiers as (
     select * from {{ ref('int_privacy_erased_identifiers') }}
 ),
 
-normalised as (
-    select {{ normalize_phone('receiver_phone') }} as phone from orders
-    union all
-    select {{ normalize_phone('phone') }} as phone from users
-    union all
-    select {{ normalize_phone('customer_phone') }} as phone from receipts
-    union all
-    select {{ normalize_phone('phone') }} as phone from members
-    union all
-    select {{ normalize_phone('respondent_phone') }} as phone from responses
-    union all
-    select {{ normalize_phone('subject_value') }} as phone from consents
+{# Most rows repeat a number (a buyer's phone on each of their orders, a member's at every
+   till visit): the phone rules run once per distinct raw text, not once per row. #}
+raw_phones as (
+    select receiver_phone as raw_phone from orders
+    union
+    select phone as raw_phone from users
+    union
+    select customer_phone as raw_phone from receipts
+    union
+    select phone as raw_phone from members
+    union
+    select respondent_phone as raw_phone from responses
+    union
+    select subject_value as raw_phone from consents
     where {{ clean_enum('subject_type') }} = 'phone'
 ),
 
+normalised as (
+    select {{ normalize_phone('raw_phone') }} as phone
+    from raw_phones
+),
+
+{# `count(phone) > 0` drops the null phone as `where phone is not null` would, but stays
+   above the distinct: DuckDB pushes the plain filter below it and then evaluates the rules
+   a second time, as a filter on the raw values. #}
 distinct_phones as (
-    select distinct phone
+    select phone
     from normalised
-    where phone is not null
+    group by 1
+    having count(phone) > 0
 ),
 
 pseudonymised as (
