@@ -31,9 +31,11 @@ blocked_values as (
     group by 1, 2
 ),
 
-identifiers as (
+{# `identifier_id` is `<type>:<scope>:<value>` (int_identity_sightings_extracted): grouping by
+    the three short parts and writing the id once per identifier is cheaper than grouping by
+    the long id and its parts. #}
+identifier_sightings as (
     select
-        identifier_id,
         identifier_type,
         identifier_scope,
         identifier_value,
@@ -41,7 +43,20 @@ identifiers as (
         min(seen_at) as first_seen_at,
         max(seen_at) as last_seen_at
     from sightings
-    group by 1, 2, 3, 4
+    group by 1, 2, 3
+),
+
+identifiers as (
+    select
+        {{ dbt.concat(["identifier_type", "':'", "identifier_scope", "':'", "identifier_value"]) }}
+            as identifier_id,
+        identifier_type,
+        identifier_scope,
+        identifier_value,
+        sighting_count,
+        first_seen_at,
+        last_seen_at
+    from identifier_sightings
 ),
 
 {# A cashier's own number typed for shoppers who gave none: one phone with many different

@@ -66,20 +66,59 @@ detached_split_edges as (
     where edges.link_rule <> 'manual_force_link'
 ),
 
+{# Only a (customer, type) that holds more identifiers than its cap can lose evidence, and
+    few do: count first, then rank and look up the evidence of those identifiers alone. The
+    count includes identifiers without evidence, so it never misses a group the ranking below
+    would put over the cap. #}
+identifiers_in_customers as (
+    select
+        identifiers.identifier_id,
+        identifiers.identifier_type,
+        components.component_node_id,
+        identifiers.max_per_customer,
+        identifiers.first_seen_at
+    from identifiers
+    inner join components
+        on identifiers.identifier_id = components.node_id
+),
+
+type_counts as (
+    select
+        component_node_id,
+        identifier_type,
+        count(*) as identifier_count
+    from identifiers_in_customers
+    group by 1, 2
+),
+
+crowded_identifiers as (
+    select identifiers_in_customers.*
+    from identifiers_in_customers
+    inner join type_counts
+        on
+            identifiers_in_customers.component_node_id = type_counts.component_node_id
+            and identifiers_in_customers.identifier_type = type_counts.identifier_type
+    where type_counts.identifier_count > identifiers_in_customers.max_per_customer
+),
+
 incident_edges as (
     select
-        identifier_a_id as identifier_id,
-        edge_id,
-        rule_rank,
-        link_rule
+        crowded_identifiers.identifier_id,
+        edges.edge_id,
+        edges.rule_rank,
+        edges.link_rule
     from edges
+    inner join crowded_identifiers
+        on edges.identifier_a_id = crowded_identifiers.identifier_id
     union all
     select
-        identifier_b_id as identifier_id,
-        edge_id,
-        rule_rank,
-        link_rule
+        crowded_identifiers.identifier_id,
+        edges.edge_id,
+        edges.rule_rank,
+        edges.link_rule
     from edges
+    inner join crowded_identifiers
+        on edges.identifier_b_id = crowded_identifiers.identifier_id
 ),
 
 identifier_evidence as (
@@ -93,23 +132,22 @@ identifier_evidence as (
 
 ranked_in_customer as (
     select
-        identifiers.identifier_id,
-        identifiers.identifier_type,
-        components.component_node_id,
-        identifiers.max_per_customer,
+        crowded_identifiers.identifier_id,
+        crowded_identifiers.identifier_type,
+        crowded_identifiers.component_node_id,
+        crowded_identifiers.max_per_customer,
         identifier_evidence.weakest_rank,
         row_number() over (
-            partition by components.component_node_id, identifiers.identifier_type
+            partition by
+                crowded_identifiers.component_node_id, crowded_identifiers.identifier_type
             order by
                 identifier_evidence.strongest_rank asc,
-                identifiers.first_seen_at asc,
-                identifiers.identifier_id asc
+                crowded_identifiers.first_seen_at asc,
+                crowded_identifiers.identifier_id asc
         ) as rank_in_customer
-    from identifiers
-    inner join components
-        on identifiers.identifier_id = components.node_id
+    from crowded_identifiers
     inner join identifier_evidence
-        on identifiers.identifier_id = identifier_evidence.identifier_id
+        on crowded_identifiers.identifier_id = identifier_evidence.identifier_id
 ),
 
 excess_identifiers as (

@@ -122,31 +122,32 @@ customers_over_cap as (
     where type_counts.identifier_count > identifier_types.max_per_customer
 ),
 
-records_with_identifiers as (
-    select distinct
-        source_model,
-        source_record_id
+{# Anti-join first, then fold the few sightings left into records: a distinct over every
+    sighting would be the larger step. #}
+unanchored_sightings as (
+    select
+        sightings.source_model,
+        sightings.source_record_id
     from sightings
+    left join anchors
+        on
+            sightings.source_model = anchors.source_model
+            and sightings.source_record_id = anchors.source_record_id
+    where anchors.source_record_id is null
 ),
 
 unanchored_records as (
-    select
+    select distinct
         'record' as item_kind,
         {{ dbt.concat([
-            "records_with_identifiers.source_model", "'|'",
-            "records_with_identifiers.source_record_id"
+            "source_model", "'|'", "source_record_id"
         ]) }} as item_id,
         cast(null as {{ dbt.type_string() }}) as identifier_type,
-        records_with_identifiers.source_model,
-        records_with_identifiers.source_record_id,
+        source_model,
+        source_record_id,
         'no_linkable_identifier' as exclusion_reason,
         'every identifier it carries is excluded or weak' as exclusion_detail
-    from records_with_identifiers
-    left join anchors
-        on
-            records_with_identifiers.source_model = anchors.source_model
-            and records_with_identifiers.source_record_id = anchors.source_record_id
-    where anchors.source_record_id is null
+    from unanchored_sightings
 ),
 
 audited as (

@@ -24,19 +24,34 @@ linkable_sightings as (
     where identifiers.is_linkable
 ),
 
-anchored as (
+{# A record carries each identifier once (one per carrier column, each of its own type), so
+    (priority, identifier_id) names one sighting: the first by that order, found by an
+    aggregate instead of a window that sorts every partition. #}
+first_linkable as (
     select
-        {{ dbt.concat(["source_model", "'|'", "source_record_id"]) }} as record_key,
         source_model,
         source_record_id,
-        identifier_id as anchor_identifier_id,
-        count(*) over (partition by source_model, source_record_id) as linkable_identifier_count,
-        seen_at
+        {{ datong.min_struct([
+            ('priority', 'priority'),
+            ('identifier_id', 'identifier_id'),
+            ('anchor_seen_at', 'seen_at'),
+        ]) }} as anchor,
+        count(*) as linkable_identifier_count
     from linkable_sightings
-    qualify row_number() over (
-        partition by source_model, source_record_id
-        order by priority asc, identifier_id asc
-    ) = 1
+    group by 1, 2
+),
+
+anchored as (
+    select
+        {{ dbt.concat([
+            "first_linkable.source_model", "'|'", "first_linkable.source_record_id"
+        ]) }} as record_key,
+        first_linkable.source_model,
+        first_linkable.source_record_id,
+        first_linkable.anchor.identifier_id as anchor_identifier_id,
+        first_linkable.linkable_identifier_count,
+        first_linkable.anchor.anchor_seen_at as seen_at
+    from first_linkable
 )
 
 select * from anchored

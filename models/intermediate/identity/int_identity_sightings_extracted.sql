@@ -86,236 +86,209 @@ card_programs as (
     having count(distinct program) = 1
 ),
 
+{# Each record is read once and crossed with the list of its carrier columns, so that the
+    sightings of one record are written side by side (cheaper to store and to join back by
+    record than one pass over the source per carrier). #}
+order_carriers as (
+    select carriers.carrier_column from (
+        values
+        ('buyer_pseudonym'),
+        ('receiver_phone_pseudonym'),
+        ('receiver_phone_masked_pseudonym'),
+        ('receiver_consignee_pseudonym')
+    ) as carriers (carrier_column)
+),
+
+wechat_user_carriers as (
+    select carriers.carrier_column from (
+        values ('openid_pseudonym'), ('unionid_pseudonym'), ('phone_pseudonym')
+    ) as carriers (carrier_column)
+),
+
+location_share_carriers as (
+    select carriers.carrier_column from (
+        values ('openid_pseudonym'), ('device_pseudonym')
+    ) as carriers (carrier_column)
+),
+
+receipt_carriers as (
+    select carriers.carrier_column from (
+        values ('member_card_pseudonym'), ('customer_phone_pseudonym')
+    ) as carriers (carrier_column)
+),
+
+member_carriers as (
+    select carriers.carrier_column from (
+        values
+        ('member_card_pseudonym'),
+        ('phone_pseudonym'),
+        ('unionid_pseudonym'),
+        ('member_consignee_pseudonym')
+    ) as carriers (carrier_column)
+),
+
+coupon_carriers as (
+    select carriers.carrier_column from (
+        values ('issued_to_openid_pseudonym'), ('issued_to_member_card_pseudonym')
+    ) as carriers (carrier_column)
+),
+
 order_sightings as (
     select
         'stg_ecommerce__orders' as source_model,
-        order_id as source_record_id,
-        'buyer_pseudonym' as carrier_column,
-        case when platform = 'wechat_mall' then 'openid' else 'buyer_id' end as identifier_type,
+        orders.order_id as source_record_id,
+        order_carriers.carrier_column,
+        case order_carriers.carrier_column
+            when 'buyer_pseudonym'
+                then case when orders.platform = 'wechat_mall' then 'openid' else 'buyer_id' end
+            when 'receiver_phone_pseudonym' then 'phone'
+            when 'receiver_phone_masked_pseudonym' then 'masked_phone'
+            when 'receiver_consignee_pseudonym' then 'consignee'
+        end as identifier_type,
         case
-            when platform = 'wechat_mall' then '{{ mini_program_appid }}'
-            else platform
+            when order_carriers.carrier_column <> 'buyer_pseudonym' then 'global'
+            when orders.platform = 'wechat_mall' then '{{ mini_program_appid }}'
+            else orders.platform
         end as identifier_scope,
-        buyer_pseudonym as identifier_value,
-        pickup_store_id as store_id,
-        created_at as seen_at
+        case order_carriers.carrier_column
+            when 'buyer_pseudonym' then orders.buyer_pseudonym
+            when 'receiver_phone_pseudonym' then orders.receiver_phone_pseudonym
+            when 'receiver_phone_masked_pseudonym' then orders.receiver_phone_masked_pseudonym
+            when 'receiver_consignee_pseudonym' then orders.receiver_consignee_pseudonym
+        end as identifier_value,
+        orders.pickup_store_id as store_id,
+        orders.created_at as seen_at
     from orders
-
-    union all
-
-    select
-        'stg_ecommerce__orders' as source_model,
-        order_id as source_record_id,
-        'receiver_phone_pseudonym' as carrier_column,
-        'phone' as identifier_type,
-        'global' as identifier_scope,
-        receiver_phone_pseudonym as identifier_value,
-        pickup_store_id as store_id,
-        created_at as seen_at
-    from orders
-
-    union all
-
-    select
-        'stg_ecommerce__orders' as source_model,
-        order_id as source_record_id,
-        'receiver_phone_masked_pseudonym' as carrier_column,
-        'masked_phone' as identifier_type,
-        'global' as identifier_scope,
-        receiver_phone_masked_pseudonym as identifier_value,
-        pickup_store_id as store_id,
-        created_at as seen_at
-    from orders
-
-    union all
-
-    select
-        'stg_ecommerce__orders' as source_model,
-        order_id as source_record_id,
-        'receiver_consignee_pseudonym' as carrier_column,
-        'consignee' as identifier_type,
-        'global' as identifier_scope,
-        receiver_consignee_pseudonym as identifier_value,
-        pickup_store_id as store_id,
-        created_at as seen_at
-    from orders
+    cross join order_carriers
 ),
 
 wechat_user_sightings as (
     select
         'stg_wechat__users' as source_model,
-        wechat_user_id as source_record_id,
-        'openid_pseudonym' as carrier_column,
-        'openid' as identifier_type,
-        appid as identifier_scope,
-        openid_pseudonym as identifier_value,
-        register_store_id as store_id,
-        coalesce(registered_at, updated_at) as seen_at
+        wechat_users.wechat_user_id as source_record_id,
+        wechat_user_carriers.carrier_column,
+        case wechat_user_carriers.carrier_column
+            when 'openid_pseudonym' then 'openid'
+            when 'unionid_pseudonym' then 'unionid'
+            when 'phone_pseudonym' then 'phone'
+        end as identifier_type,
+        case
+            when wechat_user_carriers.carrier_column = 'openid_pseudonym'
+                then wechat_users.appid
+            else 'global'
+        end as identifier_scope,
+        case wechat_user_carriers.carrier_column
+            when 'openid_pseudonym' then wechat_users.openid_pseudonym
+            when 'unionid_pseudonym' then wechat_users.unionid_pseudonym
+            when 'phone_pseudonym' then wechat_users.phone_pseudonym
+        end as identifier_value,
+        wechat_users.register_store_id as store_id,
+        coalesce(wechat_users.registered_at, wechat_users.updated_at) as seen_at
     from wechat_users
-
-    union all
-
-    select
-        'stg_wechat__users' as source_model,
-        wechat_user_id as source_record_id,
-        'unionid_pseudonym' as carrier_column,
-        'unionid' as identifier_type,
-        'global' as identifier_scope,
-        unionid_pseudonym as identifier_value,
-        register_store_id as store_id,
-        coalesce(registered_at, updated_at) as seen_at
-    from wechat_users
-
-    union all
-
-    select
-        'stg_wechat__users' as source_model,
-        wechat_user_id as source_record_id,
-        'phone_pseudonym' as carrier_column,
-        'phone' as identifier_type,
-        'global' as identifier_scope,
-        phone_pseudonym as identifier_value,
-        register_store_id as store_id,
-        coalesce(registered_at, updated_at) as seen_at
-    from wechat_users
+    cross join wechat_user_carriers
 ),
 
 location_share_sightings as (
     select
         'stg_wechat__location_shares' as source_model,
-        location_share_id as source_record_id,
-        'openid_pseudonym' as carrier_column,
-        'openid' as identifier_type,
-        appid as identifier_scope,
-        openid_pseudonym as identifier_value,
+        location_shares.location_share_id as source_record_id,
+        location_share_carriers.carrier_column,
+        case location_share_carriers.carrier_column
+            when 'openid_pseudonym' then 'openid'
+            when 'device_pseudonym' then 'device_id'
+        end as identifier_type,
+        case
+            when location_share_carriers.carrier_column = 'openid_pseudonym'
+                then location_shares.appid
+            else 'global'
+        end as identifier_scope,
+        case location_share_carriers.carrier_column
+            when 'openid_pseudonym' then location_shares.openid_pseudonym
+            when 'device_pseudonym' then location_shares.device_pseudonym
+        end as identifier_value,
         cast(null as {{ dbt.type_string() }}) as store_id,
-        shared_at as seen_at
+        location_shares.shared_at as seen_at
     from location_shares
-
-    union all
-
-    select
-        'stg_wechat__location_shares' as source_model,
-        location_share_id as source_record_id,
-        'device_pseudonym' as carrier_column,
-        'device_id' as identifier_type,
-        'global' as identifier_scope,
-        device_pseudonym as identifier_value,
-        cast(null as {{ dbt.type_string() }}) as store_id,
-        shared_at as seen_at
-    from location_shares
+    cross join location_share_carriers
 ),
 
 receipt_sightings as (
     select
         'stg_pos__receipts' as source_model,
         receipts.receipt_id as source_record_id,
-        'member_card_pseudonym' as carrier_column,
-        'member_card' as identifier_type,
-        coalesce(
-            card_programs.card_program, '{{ default_card_program }}'
-        ) as identifier_scope,
-        receipts.member_card_pseudonym as identifier_value,
+        receipt_carriers.carrier_column,
+        case receipt_carriers.carrier_column
+            when 'member_card_pseudonym' then 'member_card'
+            when 'customer_phone_pseudonym' then 'phone'
+        end as identifier_type,
+        case
+            when receipt_carriers.carrier_column = 'member_card_pseudonym'
+                then coalesce(card_programs.card_program, '{{ default_card_program }}')
+            else 'global'
+        end as identifier_scope,
+        case receipt_carriers.carrier_column
+            when 'member_card_pseudonym' then receipts.member_card_pseudonym
+            when 'customer_phone_pseudonym' then receipts.customer_phone_pseudonym
+        end as identifier_value,
         receipts.store_id,
         receipts.txn_at as seen_at
     from receipts
     left join card_programs
         on receipts.member_card_pseudonym = card_programs.member_card_pseudonym
-
-    union all
-
-    select
-        'stg_pos__receipts' as source_model,
-        receipt_id as source_record_id,
-        'customer_phone_pseudonym' as carrier_column,
-        'phone' as identifier_type,
-        'global' as identifier_scope,
-        customer_phone_pseudonym as identifier_value,
-        store_id,
-        txn_at as seen_at
-    from receipts
+    cross join receipt_carriers
 ),
 
 member_sightings as (
     select
         'stg_crm__members' as source_model,
-        member_id as source_record_id,
-        'member_card_pseudonym' as carrier_column,
-        'member_card' as identifier_type,
-        program as identifier_scope,
-        member_card_pseudonym as identifier_value,
-        enrolled_store_id as store_id,
-        coalesce(enrolled_at, updated_at) as seen_at
+        members.member_id as source_record_id,
+        member_carriers.carrier_column,
+        case member_carriers.carrier_column
+            when 'member_card_pseudonym' then 'member_card'
+            when 'phone_pseudonym' then 'phone'
+            when 'unionid_pseudonym' then 'unionid'
+            when 'member_consignee_pseudonym' then 'consignee'
+        end as identifier_type,
+        case
+            when member_carriers.carrier_column = 'member_card_pseudonym' then members.program
+            else 'global'
+        end as identifier_scope,
+        case member_carriers.carrier_column
+            when 'member_card_pseudonym' then members.member_card_pseudonym
+            when 'phone_pseudonym' then members.phone_pseudonym
+            when 'unionid_pseudonym' then members.unionid_pseudonym
+            when 'member_consignee_pseudonym' then members.member_consignee_pseudonym
+        end as identifier_value,
+        members.enrolled_store_id as store_id,
+        coalesce(members.enrolled_at, members.updated_at) as seen_at
     from members
-
-    union all
-
-    select
-        'stg_crm__members' as source_model,
-        member_id as source_record_id,
-        'phone_pseudonym' as carrier_column,
-        'phone' as identifier_type,
-        'global' as identifier_scope,
-        phone_pseudonym as identifier_value,
-        enrolled_store_id as store_id,
-        coalesce(enrolled_at, updated_at) as seen_at
-    from members
-
-    union all
-
-    select
-        'stg_crm__members' as source_model,
-        member_id as source_record_id,
-        'unionid_pseudonym' as carrier_column,
-        'unionid' as identifier_type,
-        'global' as identifier_scope,
-        unionid_pseudonym as identifier_value,
-        enrolled_store_id as store_id,
-        coalesce(enrolled_at, updated_at) as seen_at
-    from members
-
-    union all
-
-    select
-        'stg_crm__members' as source_model,
-        member_id as source_record_id,
-        'member_consignee_pseudonym' as carrier_column,
-        'consignee' as identifier_type,
-        'global' as identifier_scope,
-        member_consignee_pseudonym as identifier_value,
-        enrolled_store_id as store_id,
-        coalesce(enrolled_at, updated_at) as seen_at
-    from members
+    cross join member_carriers
 ),
 
 coupon_sightings as (
     select
         'stg_marketing__coupons' as source_model,
-        coupon_id as source_record_id,
-        'issued_to_openid_pseudonym' as carrier_column,
-        'openid' as identifier_type,
-        '{{ mini_program_appid }}' as identifier_scope,
-        issued_to_openid_pseudonym as identifier_value,
-        redeemed_store_id as store_id,
-        issued_at as seen_at
-    from coupons
-
-    union all
-
-    select
-        'stg_marketing__coupons' as source_model,
         coupons.coupon_id as source_record_id,
-        'issued_to_member_card_pseudonym' as carrier_column,
-        'member_card' as identifier_type,
-        coalesce(
-            card_programs.card_program, '{{ default_card_program }}'
-        ) as identifier_scope,
-        coupons.issued_to_member_card_pseudonym as identifier_value,
+        coupon_carriers.carrier_column,
+        case coupon_carriers.carrier_column
+            when 'issued_to_openid_pseudonym' then 'openid'
+            when 'issued_to_member_card_pseudonym' then 'member_card'
+        end as identifier_type,
+        case
+            when coupon_carriers.carrier_column = 'issued_to_openid_pseudonym'
+                then '{{ mini_program_appid }}'
+            else coalesce(card_programs.card_program, '{{ default_card_program }}')
+        end as identifier_scope,
+        case coupon_carriers.carrier_column
+            when 'issued_to_openid_pseudonym' then coupons.issued_to_openid_pseudonym
+            when 'issued_to_member_card_pseudonym' then coupons.issued_to_member_card_pseudonym
+        end as identifier_value,
         coupons.redeemed_store_id as store_id,
         coupons.issued_at as seen_at
     from coupons
     left join card_programs
         on coupons.issued_to_member_card_pseudonym = card_programs.member_card_pseudonym
+    cross join coupon_carriers
 ),
 
 all_sightings as (
