@@ -42,14 +42,60 @@ lines_classified as (
     where is_paid
 ),
 
-cells_aggregated as (
+{# Distinct buyers and orders per cell are counted in two steps (the distinct pairs, then
+   their number per cell): a plain aggregation, which spills to disk at scale, where a
+   count(distinct) beside the sums ran out of memory at 1M persons. #}
+cell_buyers as (
     select
         channel,
         category_l1,
         category_l2,
         province,
-        count(distinct buyer_key) as buyer_count,
-        count(distinct case when is_sale then order_id end) as order_count,
+        buyer_key
+    from lines_classified
+    group by 1, 2, 3, 4, 5
+),
+
+cell_buyers_counted as (
+    select
+        channel,
+        category_l1,
+        category_l2,
+        province,
+        count(*) as buyer_count
+    from cell_buyers
+    group by 1, 2, 3, 4
+),
+
+cell_orders as (
+    select
+        channel,
+        category_l1,
+        category_l2,
+        province,
+        order_id
+    from lines_classified
+    where is_sale
+    group by 1, 2, 3, 4, 5
+),
+
+cell_orders_counted as (
+    select
+        channel,
+        category_l1,
+        category_l2,
+        province,
+        count(*) as order_count
+    from cell_orders
+    group by 1, 2, 3, 4
+),
+
+cell_sums as (
+    select
+        channel,
+        category_l1,
+        category_l2,
+        province,
         sum(case when is_sale then 1 else 0 end) as line_count,
         sum(case when is_sale then quantity else 0 end) as units_sold,
         sum(case when is_sale and is_full_price then quantity else 0 end) as full_price_units,
@@ -64,6 +110,26 @@ cells_aggregated as (
         sum(case when is_sale and not is_deep_discount then quantity else 0 end) as other_units
     from lines_classified
     group by 1, 2, 3, 4
+),
+
+cells_aggregated as (
+    select
+        cell_sums.*,
+        cell_buyers_counted.buyer_count,
+        coalesce(cell_orders_counted.order_count, 0) as order_count
+    from cell_sums
+    inner join cell_buyers_counted
+        on
+            cell_sums.channel = cell_buyers_counted.channel
+            and cell_sums.category_l1 = cell_buyers_counted.category_l1
+            and cell_sums.category_l2 = cell_buyers_counted.category_l2
+            and cell_sums.province = cell_buyers_counted.province
+    left join cell_orders_counted
+        on
+            cell_sums.channel = cell_orders_counted.channel
+            and cell_sums.category_l1 = cell_orders_counted.category_l1
+            and cell_sums.category_l2 = cell_orders_counted.category_l2
+            and cell_sums.province = cell_orders_counted.province
 ),
 
 final as (

@@ -16,15 +16,27 @@ order_lines as (
     select * from {{ ref('fct_order_lines') }}
 ),
 
-channel_buyers_counted as (
-    {# People behind a nationwide category-channel figure, for its suppression. #}
+{# People behind a nationwide category-channel figure, for its suppression: the distinct
+   (cell, buyer) pairs, then their number per cell (a plain aggregation spills to disk at
+   scale; a count(distinct) may not). #}
+channel_buyers as (
     select
         channel,
         coalesce(category_l1, '(unmapped)') as category_l1,
         coalesce(category_l2, '(unmapped)') as category_l2,
-        count(distinct coalesce(customer_id, order_id)) as channel_buyer_count
+        coalesce(customer_id, order_id) as buyer_key
     from order_lines
     where is_paid
+    group by 1, 2, 3, 4
+),
+
+channel_buyers_counted as (
+    select
+        channel,
+        category_l1,
+        category_l2,
+        count(*) as channel_buyer_count
+    from channel_buyers
     group by 1, 2, 3
 ),
 
