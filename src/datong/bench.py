@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import sys
@@ -152,7 +153,12 @@ def dbt_threads(project_dir: Path) -> int:
     import yaml
 
     profile = yaml.safe_load((project_dir / "profiles" / "profiles.yml").read_text())
-    return int(profile["datong"]["outputs"]["dev"].get("threads", 1))
+    threads = str(profile["datong"]["outputs"]["dev"].get("threads", 1))
+    # "{{ env_var('DATONG_THREADS', '2') | as_number }}": the environment, else the default.
+    templated = re.search(r"env_var\(\s*'(\w+)'\s*,\s*'(\d+)'\s*\)", threads)
+    if templated:
+        return int(os.environ.get(templated.group(1), templated.group(2)))
+    return int(threads)
 
 
 def summarise(nodes: list[dict[str, Any]]) -> dict[str, Any]:
