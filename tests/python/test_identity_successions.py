@@ -1,0 +1,64 @@
+"""The founders register sees the previous build's identifier -> customer mapping.
+
+`previous_identity_mapping` reads `int_identity_customer_changes_historized` outside `ref()`
+(a ref would be a cycle, docs/identity.md "Successors"). Were that model renamed, disabled or
+moved to another schema, the macro would find no table, return an empty mapping, and lost
+founders would silently stop handing their ids on. After a build, the mapping it returns must
+be exactly the identifiers' current customers.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse import demo_warehouse_from_env_or_build
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def warehouse_copy(tmp_path_factory):
+    demo = demo_warehouse_from_env_or_build(tmp_path_factory)
+    workdir = tmp_path_factory.mktemp("successions")
+    copy = workdir / "datong.duckdb"
+    shutil.copy(demo.duckdb_path, copy)
+    return workdir, copy
+
+
+def test_previous_identity_mapping_reads_the_last_build(warehouse_copy):
+    workdir, database = warehouse_copy
+    env = dict(os.environ)
+    env.update(
+        DATONG_DUCKDB_PATH=str(database),
+        DBT_PROFILES_DIR=str(REPO / "profiles"),
+        DBT_TARGET_PATH=str(workdir / "target"),
+        DBT_LOG_PATH=str(workdir / "logs"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DO_NOT_TRACK="1",
+    )
+    result = subprocess.run(
+        [str(BIN / "dbt"), "compile", "--quiet", "--inline",
+         "select identifier_id, customer_id "
+         "from {{ datong.previous_identity_mapping() }} as previous_mapping"],
+        cwd=REPO, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    sql = result.stdout.strip()
+    assert "int_identity_customer_changes_historized" in sql
+
+    with duckdb.connect(str(database), read_only=True) as connection:
+        previous = set(connection.execute(sql).fetchall())
+        current = set(connection.execute(
+            "select identifier_id, customer_id from intermediate.int_identifiers_resolved "
+            "where customer_id is not null"
+        ).fetchall())
+    assert previous
+    assert previous == current
