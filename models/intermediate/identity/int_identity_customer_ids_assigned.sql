@@ -15,15 +15,8 @@ components as (
     select * from {{ ref('int_identity_components_resolved') }}
 ),
 
-{# A registration is current until a later one names its founder as predecessor. #}
 current_founders as (
-    select registered.*
-    from registered
-    left join registered as successors
-        on
-            registered.founder_identifier_id = successors.predecessor_identifier_id
-            and registered.registered_at < successors.registered_at
-    where successors.founder_identifier_id is null
+    {{ current_founder_registrations('registered') }}
 ),
 
 {# An id is as old as its first registration, whichever founder holds it now. #}

@@ -63,17 +63,8 @@ previous_mapping as (
     {% endif %}
 ),
 
-{# A registration is current until a later one names its founder as predecessor. #}
 current_founders as (
-    select
-        registered.customer_id,
-        registered.founder_identifier_id
-    from registered
-    left join registered as successors
-        on
-            registered.founder_identifier_id = successors.predecessor_identifier_id
-            and registered.registered_at < successors.registered_at
-    where successors.founder_identifier_id is null
+    {{ current_founder_registrations('registered') }}
 ),
 
 members as (
