@@ -14,10 +14,10 @@
     maps are then composed backwards from the last round, so (final round, label) names each
     node's component.
 
-    Scratch tables are named after the model (`<model>__cc_*`) and dropped at the end. The loop
-    runs only under `dbt run` / `dbt build` (the materialization is not invoked otherwise).
-    The draws come from a Park-Miller generator seeded by `components_seed`, so a build is
-    reproducible. -#}
+    Scratch tables are named after the model (`<model>__cc_*`), temporary tables on DuckDB
+    (`connected_components_scratch`), and dropped at the end. The loop runs only under
+    `dbt run` / `dbt build` (the materialization is not invoked otherwise). The draws come
+    from a Park-Miller generator seeded by `components_seed`, so a build is reproducible. -#}
 {% materialization connected_components, default %}
     {%- set target_relation = this.incorporate(type='table') -%}
     {%- set existing_relation = load_cached_relation(this) -%}
@@ -34,15 +34,16 @@
         ) }}
     {%- endif -%}
 
+    {%- set scratch_temporary = datong.connected_components_scratch_is_temporary() -%}
     {%- set input_rel = datong.connected_components_scratch(this, 'input') -%}
     {%- set nodes_rel = datong.connected_components_scratch(this, 'nodes') -%}
     {%- for name in ['input', 'nodes'] -%}
         {%- do adapter.drop_relation(datong.connected_components_scratch(this, name)) -%}
     {%- endfor -%}
 
-    {%- do run_query(create_table_as(False, input_rel, sql)) -%}
+    {%- do run_query(create_table_as(scratch_temporary, input_rel, sql)) -%}
     {%- do run_query(create_table_as(
-        False, nodes_rel, datong.connected_components_nodes_sql(input_rel))) -%}
+        scratch_temporary, nodes_rel, datong.connected_components_nodes_sql(input_rel))) -%}
 
     {%- set state = namespace(
         edges=datong.connected_components_scratch(this, 'edges_0'),
@@ -61,7 +62,7 @@
             on input_edges.node_b = endpoint_b.node_id
         where endpoint_a.node_number <> endpoint_b.node_number
     {%- endset -%}
-    {%- do run_query(create_table_as(False, state.edges, initial_edges_sql)) -%}
+    {%- do run_query(create_table_as(scratch_temporary, state.edges, initial_edges_sql)) -%}
 
     {%- for round_number in range(1, max_rounds + 1) -%}
         {%- if not state.done -%}
@@ -110,7 +111,7 @@
                     from directed
                     group by node
                 {%- endset -%}
-                {%- do run_query(create_table_as(False, round_rel, round_sql)) -%}
+                {%- do run_query(create_table_as(scratch_temporary, round_rel, round_sql)) -%}
                 {%- set contract_sql -%}
                     select distinct
                         least(src_round.label, dst_round.label) as src,
@@ -122,7 +123,7 @@
                         on edges.dst = dst_round.node
                     where src_round.label <> dst_round.label
                 {%- endset -%}
-                {%- do run_query(create_table_as(False, edges_rel, contract_sql)) -%}
+                {%- do run_query(create_table_as(scratch_temporary, edges_rel, contract_sql)) -%}
                 {%- do adapter.drop_relation(state.edges) -%}
                 {%- set state.edges = edges_rel -%}
                 {%- set state.rounds = round_number -%}
@@ -165,7 +166,7 @@
                 on round_map.label = later.node
             {%- endif %}
         {%- endset -%}
-        {%- do run_query(create_table_as(False, composed_rel, compose_sql)) -%}
+        {%- do run_query(create_table_as(scratch_temporary, composed_rel, compose_sql)) -%}
         {%- do adapter.drop_relation(round_rel) -%}
         {%- if composed.rel is not none -%}
             {%- do adapter.drop_relation(composed.rel) -%}
