@@ -11,7 +11,7 @@ online_orders as (
     select * from {{ ref('stg_ecommerce__orders') }}
 ),
 
-orders as (
+orders as {{ not_materialized() }} (
     select * from {{ ref('fct_orders') }}
 ),
 
@@ -27,7 +27,7 @@ records as (
     select * from {{ ref('int_identity_records_resolved') }}
 ),
 
-consents as (
+consents as {{ not_materialized() }} (
     select * from {{ ref('int_privacy_consents_resolved') }}
 ),
 

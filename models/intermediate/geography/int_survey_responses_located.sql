@@ -17,7 +17,7 @@ stores as (
     select * from {{ ref('stg_pos__stores') }}
 ),
 
-area_spends as (
+area_spends as {{ not_materialized() }} (
     select * from {{ ref('int_area_spends_aggregated') }}
 ),
 

@@ -3,7 +3,7 @@
     carries it, and none when those records disagree; an excluded one none. -#}
 with
 
-identifiers as (
+identifiers as {{ not_materialized() }} (
     select * from {{ ref('int_identifiers_screened') }}
 ),
 

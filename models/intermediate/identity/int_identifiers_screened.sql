@@ -10,7 +10,7 @@
 {%- set min_buyers_per_receiver = var('datong_identity_shared_receiver_min_buyers') -%}
 with
 
-sightings as (
+sightings as {{ not_materialized() }} (
     select * from {{ ref('int_identity_sightings_extracted') }}
 ),
 

@@ -12,7 +12,7 @@ edges as (
     select * from {{ ref('int_identity_edges_linked') }}
 ),
 
-overrides as (
+overrides as {{ not_materialized() }} (
     select * from {{ ref('identity_overrides') }}
 ),
 

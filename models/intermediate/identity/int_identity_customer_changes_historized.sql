@@ -13,7 +13,7 @@
     - `new` and `removed`: the identifier appeared, or lost its customer (erased, excluded). -#}
 with
 
-identifiers as (
+identifiers as {{ not_materialized() }} (
     select * from {{ ref('int_identifiers_resolved') }}
 ),
 

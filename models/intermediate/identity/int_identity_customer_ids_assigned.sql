@@ -7,7 +7,7 @@
     named. -#}
 with
 
-registered as (
+registered as {{ not_materialized() }} (
     select * from {{ ref('int_identity_founders_registered') }}
 ),
 

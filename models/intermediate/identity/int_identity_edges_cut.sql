@@ -11,15 +11,15 @@ identifiers as (
     select * from {{ ref('int_identifiers_screened') }}
 ),
 
-edges as (
+edges as {{ not_materialized() }} (
     select * from {{ ref('int_identity_edges_linked') }}
 ),
 
-components as (
+components as {{ not_materialized() }} (
     select * from {{ ref('int_identity_components_proposed') }}
 ),
 
-overrides as (
+overrides as {{ not_materialized() }} (
     select * from {{ ref('identity_overrides') }}
 ),
 

@@ -8,11 +8,11 @@ sightings as (
     select * from {{ ref('int_identity_sightings_extracted') }}
 ),
 
-identifiers as (
+identifiers as {{ not_materialized() }} (
     select * from {{ ref('int_identifiers_screened') }}
 ),
 
-anchors as (
+anchors as {{ not_materialized() }} (
     select * from {{ ref('int_identity_records_anchored') }}
 ),
 
@@ -20,7 +20,7 @@ link_rules as (
     select * from {{ ref('identity_link_rules') }}
 ),
 
-coupons as (
+coupons as {{ not_materialized() }} (
     select * from {{ ref('stg_marketing__coupons') }}
 ),
 

@@ -4,7 +4,7 @@
     whose identifiers were all excluded. Nothing is left out silently. -#}
 with
 
-identifiers as (
+identifiers as {{ not_materialized() }} (
     select * from {{ ref('int_identifiers_resolved') }}
 ),
 

@@ -24,7 +24,7 @@ identifiers as (
     select * from {{ ref('int_identifiers_screened') }}
 ),
 
-components as (
+components as {{ not_materialized() }} (
     select * from {{ ref('int_identity_components_resolved') }}
 ),
 

@@ -7,7 +7,7 @@
 
 with
 
-order_lines as (
+order_lines as {{ not_materialized() }} (
     select * from {{ ref('fct_order_lines') }}
 ),
 

@@ -13,7 +13,7 @@ identifiers as (
     select * from {{ ref('int_identifiers_resolved') }}
 ),
 
-erasure_requests as (
+erasure_requests as {{ not_materialized() }} (
     select * from {{ ref('stg_privacy__erasure_requests') }}
 ),
 

@@ -9,7 +9,7 @@
 #}
 with
 
-erasure_requests as (
+erasure_requests as {{ not_materialized() }} (
     select * from {{ ref('stg_privacy__erasure_requests') }}
 ),
 

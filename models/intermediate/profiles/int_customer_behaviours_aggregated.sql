@@ -24,11 +24,11 @@
 
 with
 
-orders as (
+orders as {{ not_materialized() }} (
     select * from {{ ref('fct_orders') }}
 ),
 
-coupons as (
+coupons as {{ not_materialized() }} (
     select * from {{ ref('stg_marketing__coupons') }}
 ),
 

@@ -1,18 +1,18 @@
 with
 
-identifiers as (
+identifiers as {{ not_materialized() }} (
     select * from {{ ref('int_identifiers_resolved') }}
 ),
 
-records as (
+records as {{ not_materialized() }} (
     select * from {{ ref('int_identity_records_resolved') }}
 ),
 
-orders as (
+orders as {{ not_materialized() }} (
     select * from {{ ref('fct_orders') }}
 ),
 
-members as (
+members as {{ not_materialized() }} (
     select * from {{ ref('stg_crm__members') }}
 ),
 

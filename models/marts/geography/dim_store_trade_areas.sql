@@ -1,10 +1,10 @@
 with
 
-stores as (
+stores as {{ not_materialized() }} (
     select * from {{ ref('stg_pos__stores') }}
 ),
 
-orders as (
+orders as {{ not_materialized() }} (
     select * from {{ ref('fct_orders') }}
 ),
 

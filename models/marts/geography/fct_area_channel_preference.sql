@@ -1,6 +1,6 @@
 with
 
-area_spends as (
+area_spends as {{ not_materialized() }} (
     select * from {{ ref('int_area_spends_aggregated') }}
 ),
 

@@ -1,6 +1,6 @@
 with
 
-orders as (
+orders as {{ not_materialized() }} (
     select * from {{ ref('fct_orders') }}
 ),
 
@@ -20,7 +20,7 @@ location_shares as (
     select * from {{ ref('stg_wechat__location_shares') }}
 ),
 
-records_resolved as (
+records_resolved as {{ not_materialized() }} (
     select * from {{ ref('int_identity_records_resolved') }}
 ),
 

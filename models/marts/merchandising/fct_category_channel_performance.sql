@@ -8,7 +8,7 @@
 
 with
 
-category_sales as (
+category_sales as {{ not_materialized() }} (
     select * from {{ ref('int_category_sales_aggregated') }}
 ),
 

@@ -1,6 +1,6 @@
 with
 
-orders as (
+orders as {{ not_materialized() }} (
     select * from {{ ref('fct_orders') }}
 ),
 
@@ -12,7 +12,7 @@ order_items as (
     select * from {{ ref('stg_ecommerce__order_items') }}
 ),
 
-receipt_lines as (
+receipt_lines as {{ not_materialized() }} (
     select * from {{ ref('stg_pos__receipt_lines') }}
 ),
 

@@ -4,7 +4,7 @@
 #}
 with
 
-audience_overlaps as (
+audience_overlaps as {{ not_materialized() }} (
     select * from {{ ref('fct_shop_audience_overlap') }}
 ),
 

@@ -7,7 +7,7 @@
 
 with
 
-behaviours as (
+behaviours as {{ not_materialized() }} (
     select * from {{ ref('int_customer_behaviours_aggregated') }}
 ),
 

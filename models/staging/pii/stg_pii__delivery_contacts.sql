@@ -5,7 +5,7 @@
 #}
 with
 
-orders as (
+orders as {{ not_materialized() }} (
     select * from {{ ref('stg_ecommerce__orders') }}
 ),
 
