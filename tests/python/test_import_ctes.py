@@ -1,0 +1,103 @@
+"""No model makes DuckDB copy a whole table into memory through an import CTE.
+
+DuckDB materialises a CTE that a query reads more than once. For an import CTE
+(`orders as (select * from {{ ref('fct_orders') }})`) that copies every column of the table,
+spilled to disk beyond the memory limit, before each reference scans the copy: at 1M persons
+`int_identifiers_screened` spilled 31 GB that way. Such CTEs carry `{{ not_materialized() }}`
+(docs/scale.md, "Import CTEs read more than once"). This test compiles every model against a
+copy of the demo warehouse, asks DuckDB for each plan (`EXPLAIN`, nothing is run) and fails
+on any import CTE that DuckDB would still materialise, so that a second reference added to
+an import CTE without the clause is caught.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import duckdb
+import pytest
+
+from warehouse import BIN, REPO, demo_warehouse_from_env_or_build
+
+IMPORT_CTE = re.compile(
+    r"^(\w+) as (?:\{\{ not_materialized\(\) \}\} )?\(\n\s*select \* from "
+    r"\{\{ (?:ref|source)\([^)]*\) \}\}\n\)",
+    re.MULTILINE,
+)
+MATERIALIZED_CTE = re.compile(r"CTE Name:\s*(\w+)")
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory):
+    """(warehouse copy, {model name: compiled SQL}) for every model of the project."""
+    demo = demo_warehouse_from_env_or_build(tmp_path_factory)
+    root = tmp_path_factory.mktemp("import_ctes")
+    copy = root / "datong.duckdb"
+    shutil.copy(demo.duckdb_path, copy)
+    env = dict(os.environ)
+    env.update(
+        DATONG_DUCKDB_PATH=str(copy),
+        DBT_PROFILES_DIR=str(REPO / "profiles"),
+        DBT_TARGET_PATH=str(root / "target"),
+        DBT_LOG_PATH=str(root / "logs"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DO_NOT_TRACK="1",
+    )
+    result = subprocess.run(
+        [str(BIN / "dbt"), "compile", "--target", "dev", "--quiet",
+         "--select", "resource_type:model"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    models = {
+        path.stem: path.read_text(encoding="utf-8")
+        for path in (root / "target" / "compiled" / "datong" / "models").rglob("*.sql")
+        if not path.parent.name.endswith(".yml")  # unit-test fixtures
+    }
+    return copy, models
+
+
+def import_ctes(model: str) -> set[str]:
+    source = next((REPO / "models").rglob(f"{model}.sql")).read_text(encoding="utf-8")
+    return set(IMPORT_CTE.findall(source))
+
+
+def materialized_ctes(connection, sql: str) -> set[str]:
+    plan = connection.execute("explain " + sql).fetchall()[0][1]
+    return set(MATERIALIZED_CTE.findall(plan))
+
+
+def test_no_import_cte_is_materialized(compiled):
+    copy, models = compiled
+    assert len(models) >= 80, sorted(models)
+    connection = duckdb.connect(str(copy), read_only=True)
+    try:
+        offenders = {
+            model: sorted(materialized_ctes(connection, sql) & import_ctes(model))
+            for model, sql in sorted(models.items())
+        }
+    finally:
+        connection.close()
+    offenders = {model: ctes for model, ctes in offenders.items() if ctes}
+    assert not offenders, (
+        "import CTEs DuckDB would copy whole; write `<name> as {{ not_materialized() }} (`: "
+        f"{offenders}"
+    )
+
+
+def test_without_the_clause_duckdb_materializes_the_import(compiled):
+    """The check can fail: the screening model without the clause materialises `sightings`."""
+    copy, models = compiled
+    sql = models["int_identifiers_screened"]
+    assert "sightings as not materialized (" in sql
+    assert "sightings" in import_ctes("int_identifiers_screened")
+    connection = duckdb.connect(str(copy), read_only=True)
+    try:
+        assert "sightings" not in materialized_ctes(connection, sql)
+        plain = sql.replace("sightings as not materialized (", "sightings as (")
+        assert "sightings" in materialized_ctes(connection, plain)
+    finally:
+        connection.close()
