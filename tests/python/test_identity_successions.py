@@ -9,19 +9,13 @@ be exactly the identifiers' current customers.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
 
-from warehouse import demo_warehouse_from_env_or_build
-
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from warehouse import BIN, REPO, dbt_env, demo_warehouse_from_env_or_build
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +29,7 @@ def warehouse_copy(tmp_path_factory):
 
 def test_previous_identity_mapping_reads_the_last_build(warehouse_copy):
     workdir, database = warehouse_copy
-    env = dict(os.environ)
-    env.update(
-        DATONG_DUCKDB_PATH=str(database),
-        DBT_PROFILES_DIR=str(REPO / "profiles"),
-        DBT_TARGET_PATH=str(workdir / "target"),
-        DBT_LOG_PATH=str(workdir / "logs"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        DO_NOT_TRACK="1",
-    )
+    env = dbt_env(database, workdir)
     result = subprocess.run(
         [str(BIN / "dbt"), "compile", "--quiet", "--inline",
          "select identifier_id, customer_id "

@@ -12,7 +12,6 @@ an import CTE without the clause is caught.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ import subprocess
 import duckdb
 import pytest
 
-from warehouse import BIN, REPO, demo_warehouse_from_env_or_build
+from warehouse import BIN, REPO, dbt_env, demo_warehouse_from_env_or_build
 
 IMPORT_CTE = re.compile(
     r"^(\w+) as (?:\{\{ not_materialized\(\) \}\} )?\(\n\s*select \* from "
@@ -37,15 +36,7 @@ def compiled(tmp_path_factory):
     root = tmp_path_factory.mktemp("import_ctes")
     copy = root / "datong.duckdb"
     shutil.copy(demo.duckdb_path, copy)
-    env = dict(os.environ)
-    env.update(
-        DATONG_DUCKDB_PATH=str(copy),
-        DBT_PROFILES_DIR=str(REPO / "profiles"),
-        DBT_TARGET_PATH=str(root / "target"),
-        DBT_LOG_PATH=str(root / "logs"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        DO_NOT_TRACK="1",
-    )
+    env = dbt_env(copy, root)
     result = subprocess.run(
         [str(BIN / "dbt"), "compile", "--target", "dev", "--quiet",
          "--select", "resource_type:model"],

@@ -10,16 +10,14 @@ facts built on them must hold the same rows in both (docs/incremental.md).
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from warehouse import BIN, REPO, dbt_env
+
 PERSONS = 2000
 SEED = 11
 BATCHES = 5
@@ -48,16 +46,7 @@ SELECTION = [
 
 
 def _env(workdir: Path, database: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATONG_DUCKDB_PATH=str(database),
-        DBT_PROFILES_DIR=str(REPO / "profiles"),
-        DBT_TARGET_PATH=str(workdir / f"target_{database.stem}"),
-        DBT_LOG_PATH=str(workdir / f"logs_{database.stem}"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        DO_NOT_TRACK="1",
-    )
-    return env
+    return dbt_env(database, workdir, suffix=f"_{database.stem}")
 
 
 def _run(command: list[str], env: dict[str, str]) -> str:

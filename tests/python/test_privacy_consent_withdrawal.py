@@ -10,7 +10,6 @@ from the consents' staging onwards, and checks that both lost what the consent a
 
 from __future__ import annotations
 
-import os
 import subprocess
 from datetime import datetime, timedelta
 
@@ -19,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from warehouse import BIN, REPO
+from warehouse import BIN, REPO, dbt_env
 
 GATED = ["dim_customers", "pii_customer_contacts"]
 REBUILT = ["base_privacy__consents", "stg_privacy__consents", "int_privacy_consents_resolved",
@@ -34,15 +33,7 @@ def run(command: list[str], env: dict[str, str]) -> None:
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("withdrawal")
-    env = dict(os.environ)
-    env.update(
-        DATONG_DUCKDB_PATH=str(workdir / "datong.duckdb"),
-        DBT_PROFILES_DIR=str(REPO / "profiles"),
-        DBT_TARGET_PATH=str(workdir / "target"),
-        DBT_LOG_PATH=str(workdir / "logs"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        DO_NOT_TRACK="1",
-    )
+    env = dbt_env(workdir / "datong.duckdb", workdir)
     data = workdir / "demo"
     run([str(BIN / "datong"), "generate", "--persons", "2000", "--seed", "11",
          "--out", str(data)], env)

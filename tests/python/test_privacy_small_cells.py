@@ -9,14 +9,13 @@ small cell; a `min_count` override moves the threshold.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 
 import duckdb
 import pytest
 
-from warehouse import BIN, REPO
+from warehouse import BIN, REPO, dbt_env
 
 CELLS = """
 select * from (
@@ -72,15 +71,7 @@ def built(tmp_path_factory):
     (models / "cells_suppressed.sql").write_text(SUPPRESSED, encoding="utf-8")
     (models / "cells_raw.sql").write_text(RAW, encoding="utf-8")
     (models / "_cells.yml").write_text(PROPERTIES, encoding="utf-8")
-    env = dict(os.environ)
-    env.update(
-        DBT_PROFILES_DIR=str(root / "profiles"),
-        DATONG_DUCKDB_PATH=str(root / "scratch.duckdb"),
-        DBT_TARGET_PATH=str(root / "target"),
-        DBT_LOG_PATH=str(root / "logs"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        DO_NOT_TRACK="1",
-    )
+    env = dbt_env(root / "scratch.duckdb", root, profiles_dir=root / "profiles")
     result = subprocess.run(
         [str(BIN / "dbt"), "build", "--target", "dev", "--no-use-colors"],
         cwd=root, env=env, capture_output=True, text=True, timeout=300,

@@ -9,13 +9,12 @@ models, compiled on DuckDB (nothing is run).
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 
 import pytest
 
-from warehouse import BIN, REPO
+from warehouse import BIN, REPO, dbt_env
 
 PSEUDONYMIZED = "select {{ pseudonymize(\"'13800138000'\") }} as phone_pseudonym\n"
 
@@ -38,15 +37,7 @@ def scratch_project(tmp_path_factory):
 
 
 def compile_model(root, name: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env.update(
-        DBT_PROFILES_DIR=str(root / "profiles"),
-        DATONG_DUCKDB_PATH=str(root / "scratch.duckdb"),
-        DBT_TARGET_PATH=str(root / "target"),
-        DBT_LOG_PATH=str(root / "logs"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        DO_NOT_TRACK="1",
-    )
+    env = dbt_env(root / "scratch.duckdb", root, profiles_dir=root / "profiles")
     return subprocess.run(
         [str(BIN / "dbt"), "compile", "--target", "dev", "--select", name],
         cwd=root, env=env, capture_output=True, text=True, timeout=300,

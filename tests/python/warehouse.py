@@ -24,6 +24,22 @@ class DemoWarehouse:
     truth_dir: Path
 
 
+def dbt_env(database: Path, workdir: Path, profiles_dir: Path = REPO / "profiles",
+            suffix: str = "") -> dict[str, str]:
+    """The environment of a `dbt` or `datong` run on its own DuckDB file, with its target and
+    log folders `target<suffix>` and `logs<suffix>` under `workdir`, and no usage tracking."""
+    env = dict(os.environ)
+    env.update(
+        DATONG_DUCKDB_PATH=str(database),
+        DBT_PROFILES_DIR=str(profiles_dir),
+        DBT_TARGET_PATH=str(workdir / f"target{suffix}"),
+        DBT_LOG_PATH=str(workdir / f"logs{suffix}"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DO_NOT_TRACK="1",
+    )
+    return env
+
+
 def _run(command: list[str], env: dict[str, str]) -> None:
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
     if result.returncode != 0:
@@ -35,15 +51,7 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 
 def build_demo_warehouse(workdir: Path, persons: int = 2000, seed: int = 7) -> DemoWarehouse:
     data_dir = workdir / "demo"
-    env = dict(os.environ)
-    env.update(
-        DATONG_DUCKDB_PATH=str(workdir / "datong.duckdb"),
-        DBT_PROFILES_DIR=str(REPO / "profiles"),
-        DBT_TARGET_PATH=str(workdir / "target"),
-        DBT_LOG_PATH=str(workdir / "logs"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        DO_NOT_TRACK="1",
-    )
+    env = dbt_env(workdir / "datong.duckdb", workdir)
     datong = str(BIN / "datong")
     _run([datong, "generate", "--persons", str(persons), "--seed", str(seed),
           "--out", str(data_dir)], env)
