@@ -9,22 +9,17 @@ be exactly the identifiers' current customers.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import duckdb
 import pytest
 
-from warehouse import BIN, REPO, dbt_env, demo_warehouse_from_env_or_build
+from warehouse import BIN, REPO, dbt_env, demo_warehouse_copy
 
 
 @pytest.fixture(scope="module")
 def warehouse_copy(tmp_path_factory):
-    demo = demo_warehouse_from_env_or_build(tmp_path_factory)
-    workdir = tmp_path_factory.mktemp("successions")
-    copy = workdir / "datong.duckdb"
-    shutil.copy(demo.duckdb_path, copy)
-    return workdir, copy
+    return demo_warehouse_copy(tmp_path_factory, "successions")
 
 
 def test_previous_identity_mapping_reads_the_last_build(warehouse_copy):

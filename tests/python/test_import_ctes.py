@@ -13,13 +13,12 @@ an import CTE without the clause is caught.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import duckdb
 import pytest
 
-from warehouse import BIN, REPO, dbt_env, demo_warehouse_from_env_or_build
+from warehouse import BIN, REPO, dbt_env, demo_warehouse_copy
 
 IMPORT_CTE = re.compile(
     r"^(\w+) as (?:\{\{ not_materialized\(\) \}\} )?\(\n\s*select \* from "
@@ -32,10 +31,7 @@ MATERIALIZED_CTE = re.compile(r"CTE Name:\s*(\w+)")
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory):
     """(warehouse copy, {model name: compiled SQL}) for every model of the project."""
-    demo = demo_warehouse_from_env_or_build(tmp_path_factory)
-    root = tmp_path_factory.mktemp("import_ctes")
-    copy = root / "datong.duckdb"
-    shutil.copy(demo.duckdb_path, copy)
+    root, copy = demo_warehouse_copy(tmp_path_factory, "import_ctes")
     env = dbt_env(copy, root)
     result = subprocess.run(
         [str(BIN / "dbt"), "compile", "--target", "dev", "--quiet",

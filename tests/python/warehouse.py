@@ -9,6 +9,7 @@ done by hand.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -66,3 +67,13 @@ def demo_warehouse_from_env_or_build(tmp_factory) -> DemoWarehouse:
     if duckdb_path and truth_dir and Path(duckdb_path).exists() and Path(truth_dir).exists():
         return DemoWarehouse(Path(duckdb_path), Path(truth_dir))
     return build_demo_warehouse(tmp_factory.mktemp("warehouse"))
+
+
+def demo_warehouse_copy(tmp_factory, name: str) -> tuple[Path, Path]:
+    """(workdir, database): a private copy of the demo warehouse in a fresh directory, for a
+    test that runs dbt on it (dbt takes the file's write lock) or may change it."""
+    demo = demo_warehouse_from_env_or_build(tmp_factory)
+    workdir = tmp_factory.mktemp(name)
+    copy = workdir / "datong.duckdb"
+    shutil.copy(demo.duckdb_path, copy)
+    return workdir, copy
