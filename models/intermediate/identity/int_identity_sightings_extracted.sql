@@ -307,8 +307,6 @@ all_sightings as (
 
 identified as (
     select
-        {{ dbt.concat(["source_model", "'|'", "source_record_id", "'|'", "carrier_column"]) }}
-            as sighting_id,
         source_model,
         source_record_id,
         {{ dbt.concat(["identifier_type", "':'", "identifier_scope", "':'", "identifier_value"]) }}
