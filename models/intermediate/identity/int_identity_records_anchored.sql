@@ -43,9 +43,6 @@ first_linkable as (
 
 anchored as (
     select
-        {{ dbt.concat([
-            "first_linkable.source_model", "'|'", "first_linkable.source_record_id"
-        ]) }} as record_key,
         first_linkable.source_model,
         first_linkable.source_record_id,
         first_linkable.anchor.identifier_id as anchor_identifier_id,

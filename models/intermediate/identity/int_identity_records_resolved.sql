@@ -69,8 +69,6 @@ records as (
 
 resolved as (
     select
-        {{ dbt.concat(["records.source_model", "'|'", "records.source_record_id"]) }}
-            as record_key,
         records.source_model,
         records.source_record_id,
         identifiers.customer_id,
