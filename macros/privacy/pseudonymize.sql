@@ -1,6 +1,7 @@
-{#- Keyed pseudonym of an identifier's normalised value: lowercase hex HMAC-SHA-256, equal on
-    every engine for the same value and key (src/datong/pseudonym.py is the reference). Null
-    stays null. The key never appears in SQL: DuckDB reads session variables set by
+{#- Keyed pseudonym of an identifier's normalised value: the first 32 lowercase hex digits
+    (128 bits) of its HMAC-SHA-256, equal on every engine for the same value and key
+    (src/datong/pseudonym.py is the reference, PSEUDONYM_HEX_DIGITS the width). Null stays
+    null. The key never appears in SQL: DuckDB reads session variables set by
     datong.duckdb_plugin, Spark substitutes the environment variable when it parses. -#}
 {% macro pseudonymize(expr) -%}
     {{ datong.assert_pseudonymize_not_in_view() }}
@@ -23,9 +24,13 @@
 {%- endmacro %}
 
 {% macro duckdb__pseudonymize(expr) -%}
-    sha256(
-        getvariable('datong_hmac_outer')
-        || unhex(sha256(getvariable('datong_hmac_inner') || encode({{ expr }})))
+    substring(
+        sha256(
+            getvariable('datong_hmac_outer')
+            || unhex(sha256(getvariable('datong_hmac_inner') || encode({{ expr }})))
+        ),
+        1,
+        32
     )
 {%- endmacro %}
 
@@ -34,11 +39,11 @@
     stops non-development targets before that can happen. The concat keeps the comparison
     literal from being substituted itself. -#}
 {% macro spark__pseudonymize(expr) -%}
-    lower(hex(hmac(
+    substring(lower(hex(hmac(
         coalesce(
             nullif('${env:DATONG_PSEUDONYM_KEY}', concat('$', '{env:DATONG_PSEUDONYM_KEY}')),
             'datong-development-key-NOT-FOR-PRODUCTION'
         ),
         {{ expr }}
-    )))
+    ))), 1, 32)
 {%- endmacro %}

@@ -1,4 +1,5 @@
-"""Keyed pseudonyms: HMAC-SHA-256 of an identifier's normalised value, as lowercase hex.
+"""Keyed pseudonyms: HMAC-SHA-256 of an identifier's normalised value, its first 128 bits as
+lowercase hex (32 digits; docs/privacy.md, "Width").
 
 The key comes from the environment variable DATONG_PSEUDONYM_KEY and never from a file in the
 repository. In SQL the same value is computed by the `pseudonymize` macro: on Spark with the
@@ -16,6 +17,9 @@ import os
 KEY_ENV = "DATONG_PSEUDONYM_KEY"
 DEVELOPMENT_KEY = "datong-development-key-NOT-FOR-PRODUCTION"
 BLOCK_SIZE = 64  # SHA-256 block size in bytes
+# 128 bits of the HMAC: far from any collision among billions of values, and half the bytes
+# of every key the warehouse writes and joins on (docs/scale.md).
+PSEUDONYM_HEX_DIGITS = 32
 
 
 class MissingKeyError(RuntimeError):
@@ -43,4 +47,5 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
 
 
 def pseudonym(value: str, key: bytes) -> str:
-    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    digest = hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return digest[:PSEUDONYM_HEX_DIGITS]
