@@ -20,18 +20,28 @@ trimmed as (
     from erasure_requests
 ),
 
+{# The subject's normalised value, written once: the pseudonyms and the check read it. #}
+normalised as (
+    select
+        request_id,
+        subject_type,
+        {{ normalize_subject_value('subject_type', 'subject_value') }} as subject_value,
+        subject_value_text,
+        requested_at,
+        _source_file,
+        _row_number
+    from trimmed
+),
+
 checked as (
     select
         request_id,
         subject_type,
-        {{ pseudonymize(normalize_subject_value('subject_type', 'subject_value')) }}
-            as subject_pseudonym,
+        {{ pseudonymize('subject_value') }} as subject_pseudonym,
         {# Platforms show buyers' phones masked (138****1234): the masked form's pseudonym
            lets the request reach a person who bought only on platforms. #}
         case when subject_type = 'phone' then {{ pseudonymize(dbt.concat([
-            "substr(" ~ normalize_subject_value("subject_type", "subject_value") ~ ", 1, 3)",
-            "'****'",
-            "substr(" ~ normalize_subject_value("subject_type", "subject_value") ~ ", 8, 4)"
+            "substr(subject_value, 1, 3)", "'****'", "substr(subject_value, 8, 4)"
         ])) }} end as subject_masked_phone_pseudonym,
         {# The law asks for erasure whenever it was requested: the date never blocks one. #}
         {{ parse_timestamp('requested_at') }} as requested_at,
@@ -40,12 +50,12 @@ checked as (
                 then 'missing_required_field'
             when
                 subject_type not in ('phone', 'openid', 'member_card')
-                or {{ normalize_subject_value('subject_type', 'subject_value') }} is null
+                or subject_value is null
                 then 'invalid_value'
         end as reject_reason,
         _source_file,
         _row_number
-    from trimmed
+    from normalised
 )
 
 select * from checked
