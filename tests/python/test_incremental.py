@@ -28,6 +28,12 @@ INCREMENTAL_MODELS = (
     "staging.base_pos__receipts",
     "staging.base_pos__receipt_lines",
     "staging.base_wechat__location_shares",
+    "staging.base_wechat__users",
+    "staging.base_crm__members",
+    "staging.base_marketing__coupons",
+    "staging.base_privacy__consents",
+    "staging.base_privacy__erasure_requests",
+    "staging.base_survey__responses",
 )
 DOWNSTREAM_MODELS = (
     "staging.stg_ecommerce__orders",
@@ -35,13 +41,19 @@ DOWNSTREAM_MODELS = (
     "staging.stg_pos__receipts",
     "staging.stg_pos__receipt_lines",
     "staging.stg_wechat__location_shares",
+    "staging.stg_wechat__users",
+    "staging.stg_crm__members",
+    "staging.stg_marketing__coupons",
+    "staging.stg_privacy__consents",
+    "staging.stg_privacy__erasure_requests",
+    "staging.stg_survey__responses",
     "marts.fct_orders",
     "marts.fct_order_lines",
     "marts.fct_customer_touchpoints",
 )
 SELECTION = [
     "+fct_orders", "+fct_order_lines", "+fct_customer_touchpoints",
-    "+int_identity_customer_changes_historized",
+    "+int_identity_customer_changes_historized", "+stg_survey__responses",
 ]
 
 

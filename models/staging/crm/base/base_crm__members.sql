@@ -8,6 +8,7 @@ with
 
 members as (
     select * from {{ source('crm', 'members') }}
+    {{ new_raw_rows(source('crm', 'members')) }}
 ),
 
 trimmed as (

@@ -6,6 +6,7 @@ with
 
 coupons as (
     select * from {{ source('marketing', 'coupons') }}
+    {{ new_raw_rows(source('marketing', 'coupons')) }}
 ),
 
 trimmed as (

@@ -7,6 +7,7 @@ with
 
 consents as (
     select * from {{ source('privacy', 'consents') }}
+    {{ new_raw_rows(source('privacy', 'consents')) }}
 ),
 
 trimmed as (

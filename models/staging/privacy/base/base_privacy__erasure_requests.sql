@@ -6,6 +6,7 @@ with
 
 erasure_requests as (
     select * from {{ source('privacy', 'erasure_requests') }}
+    {{ new_raw_rows(source('privacy', 'erasure_requests')) }}
 ),
 
 trimmed as (

@@ -6,6 +6,7 @@ with
 
 responses as (
     select * from {{ source('survey', 'responses') }}
+    {{ new_raw_rows(source('survey', 'responses')) }}
 ),
 
 trimmed as (

@@ -8,6 +8,7 @@ with
 
 users as (
     select * from {{ source('wechat', 'users') }}
+    {{ new_raw_rows(source('wechat', 'users')) }}
 ),
 
 trimmed as (
