@@ -8,6 +8,12 @@
     {{ return(adapter.dispatch('pseudonymize', 'datong')(expr)) }}
 {%- endmacro %}
 
+{#- How many hex digits of the HMAC a pseudonym keeps (docs/privacy.md, "Width"); the
+    reference is PSEUDONYM_HEX_DIGITS in src/datong/pseudonym.py. -#}
+{% macro pseudonym_hex_digits() -%}
+    32
+{%- endmacro %}
+
 {#- A view keeps its SQL in the catalogue, and on Spark that SQL holds the key substituted
     for ${env:DATONG_PSEUDONYM_KEY}: pseudonyms are computed only in tables. -#}
 {% macro assert_pseudonymize_not_in_view() -%}
@@ -30,7 +36,7 @@
             || unhex(sha256(getvariable('datong_hmac_inner') || encode({{ expr }})))
         ),
         1,
-        32
+        {{ datong.pseudonym_hex_digits() }}
     )
 {%- endmacro %}
 
@@ -45,5 +51,5 @@
             'datong-development-key-NOT-FOR-PRODUCTION'
         ),
         {{ expr }}
-    ))), 1, 32)
+    ))), 1, {{ datong.pseudonym_hex_digits() }})
 {%- endmacro %}
