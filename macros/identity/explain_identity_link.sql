@@ -13,8 +13,11 @@
     {%- set path = [] -%}
     {%- if execute -%}
         {%- set customer_edges_sql -%}
-            select edge_id, identifier_a_id, identifier_b_id
-            from {{ evidence }}
+            select
+                {{ datong.identity_edge_id('evidence') }} as edge_id,
+                identifier_a_id,
+                identifier_b_id
+            from {{ evidence }} as evidence
             where customer_id in (
                 select customer_id from {{ evidence }}
                 where identifier_a_id = '{{ identifier_a }}'
@@ -76,6 +79,6 @@
         evidence.seen_at
     from path_steps
     inner join {{ evidence }} as evidence
-        on path_steps.edge_id = evidence.edge_id
+        on path_steps.edge_id = {{ datong.identity_edge_id('evidence') }}
     order by path_steps.step
 {%- endmacro %}

@@ -18,13 +18,13 @@ kept_edges as (
     select edges.*
     from edges
     left join cut_edges
-        on edges.edge_id = cut_edges.edge_id
+        on {{ datong.identity_edges_match('edges', 'cut_edges') }}
     where cut_edges.edge_id is null
 ),
 
 edges_across_customers as (
     select
-        kept_edges.edge_id as failing_id,
+        {{ datong.identity_edge_id('kept_edges') }} as failing_id,
         'edge joins two customers' as failure
     from kept_edges
     inner join identifiers as identifier_a

@@ -21,7 +21,7 @@ kept_edges as (
         edges.identifier_b_id as node_b
     from edges
     left join cut_edges
-        on edges.edge_id = cut_edges.edge_id
+        on {{ datong.identity_edges_match('edges', 'cut_edges') }}
     where cut_edges.edge_id is null
 ),
 

@@ -94,7 +94,7 @@ current_sources as (
 merge_evidence as (
     select
         evidence.customer_id,
-        min(evidence.edge_id) as cause
+        min({{ datong.identity_edge_id('evidence') }}) as cause
     from evidence
     inner join previous_mapping as previous_a
         on evidence.identifier_a_id = previous_a.identifier_id

@@ -30,7 +30,7 @@ split_overrides as (
 
 direct_split_edges as (
     select
-        edges.edge_id,
+        {{ datong.identity_edge_key('edges') }},
         split_overrides.override_id as cause_id
     from edges
     inner join split_overrides
@@ -58,7 +58,7 @@ splits_still_joined as (
 
 detached_split_edges as (
     select
-        edges.edge_id,
+        {{ datong.identity_edge_key('edges') }},
         splits_still_joined.override_id as cause_id
     from edges
     inner join splits_still_joined
@@ -104,18 +104,16 @@ crowded_identifiers as (
 incident_edges as (
     select
         crowded_identifiers.identifier_id,
-        edges.edge_id,
-        edges.rule_rank,
-        edges.link_rule
+        {{ datong.identity_edge_key('edges') }},
+        edges.rule_rank
     from edges
     inner join crowded_identifiers
         on edges.identifier_a_id = crowded_identifiers.identifier_id
     union all
     select
         crowded_identifiers.identifier_id,
-        edges.edge_id,
-        edges.rule_rank,
-        edges.link_rule
+        {{ datong.identity_edge_key('edges') }},
+        edges.rule_rank
     from edges
     inner join crowded_identifiers
         on edges.identifier_b_id = crowded_identifiers.identifier_id
@@ -157,7 +155,7 @@ excess_identifiers as (
 
 cap_edges as (
     select
-        incident_edges.edge_id,
+        {{ datong.identity_edge_key('incident_edges') }},
         {{ dbt.concat([
             "excess_identifiers.identifier_type", "' over cap in customer of '",
             "excess_identifiers.component_node_id"
@@ -172,21 +170,21 @@ cap_edges as (
 
 all_cuts as (
     select
-        edge_id,
+        {{ datong.identity_edge_key() }},
         'manual_force_split' as cut_reason,
         cause_id,
         1 as reason_order
     from direct_split_edges
     union all
     select
-        edge_id,
+        {{ datong.identity_edge_key() }},
         'manual_force_split' as cut_reason,
         cause_id,
         1 as reason_order
     from detached_split_edges
     union all
     select
-        edge_id,
+        {{ datong.identity_edge_key() }},
         'type_cap_exceeded' as cut_reason,
         cause_id,
         2 as reason_order
@@ -196,13 +194,14 @@ all_cuts as (
 first_reason as (
     select * from all_cuts
     qualify row_number() over (
-        partition by edge_id order by reason_order asc, cause_id asc
+        partition by {{ datong.identity_edge_key() }}
+        order by reason_order asc, cause_id asc
     ) = 1
 ),
 
 final as (
     select
-        edges.edge_id,
+        {{ datong.identity_edge_id('edges') }} as edge_id,
         edges.identifier_a_id,
         edges.identifier_b_id,
         edges.link_rule,
@@ -214,7 +213,7 @@ final as (
         edges.seen_at
     from first_reason
     inner join edges
-        on first_reason.edge_id = edges.edge_id
+        on {{ datong.identity_edges_match('first_reason', 'edges') }}
 )
 
 select * from final

@@ -1,7 +1,9 @@
 {#- One row per piece of evidence that two identifiers belong to one person: a staged record
     linking its anchor to each other linkable identifier it carries (a star), a coupon linking
     its holder to the anchor of the order or receipt it was redeemed on, or a manual
-    force-link. -#}
+    force-link. A piece of evidence is keyed by its rule, source model, source record and
+    two identifiers (`identity_edge_key_columns`); `identity_edge_id` spells that key as one
+    readable id where one is shown. -#}
 with
 
 sightings as (
@@ -186,11 +188,6 @@ all_edges as (
 
 ranked as (
     select
-        {{ dbt.concat([
-            "all_edges.link_rule", "'|'", "all_edges.source_model", "'|'",
-            "all_edges.source_record_id", "'|'", "all_edges.identifier_a_id", "'|'",
-            "all_edges.identifier_b_id"
-        ]) }} as edge_id,
         all_edges.identifier_a_id,
         all_edges.identifier_b_id,
         all_edges.link_rule,

@@ -1,6 +1,6 @@
 {#- One row per piece of evidence that the final pass kept, with the customer it links
     inside: the material `explain_identity_link` walks to show why two identifiers are one
-    customer. -#}
+    customer. It is keyed by the evidence's own columns (`identity_edge_key_columns`). -#}
 with
 
 edges as (
@@ -17,7 +17,6 @@ identifiers as (
 
 kept as (
     select
-        edges.edge_id,
         identifiers.customer_id,
         edges.identifier_a_id,
         edges.identifier_b_id,
@@ -30,7 +29,7 @@ kept as (
         edges.seen_at
     from edges
     left join cut_edges
-        on edges.edge_id = cut_edges.edge_id
+        on {{ datong.identity_edges_match('edges', 'cut_edges') }}
     inner join identifiers
         on edges.identifier_a_id = identifiers.identifier_id
     where cut_edges.edge_id is null
