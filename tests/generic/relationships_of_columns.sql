@@ -16,8 +16,10 @@ children as (
         {%- endfor %}
 ),
 
+{# Not deduplicated: a parent found twice still matches, and only unmatched children are
+    returned. #}
 parents as (
-    select distinct {{ columns | join(', ') }}
+    select {{ columns | join(', ') }}
     from {{ to }}
 ),
 

@@ -6,7 +6,7 @@
    per level and check that disagrees. #}
 with
 
-area_spends as (
+area_spends as {{ not_materialized() }} (
     select * from {{ ref('int_area_spends_aggregated') }}
 ),
 
@@ -14,7 +14,7 @@ preferences as (
     select * from {{ ref('fct_area_channel_preference') }}
 ),
 
-customer_areas as (
+customer_areas as {{ not_materialized() }} (
     select * from {{ ref('int_customer_areas_located') }}
 ),
 

@@ -10,7 +10,7 @@ cut_edges as (
     select * from {{ ref('int_identity_edges_cut') }}
 ),
 
-identifiers as (
+identifiers as {{ not_materialized() }} (
     select * from {{ ref('int_identifiers_resolved') }}
 ),
 

@@ -2,7 +2,7 @@
     tail) is in the component its edge row expects, and no node is missing. -#}
 with
 
-fixture_edges as (
+fixture_edges as {{ not_materialized() }} (
     select * from {{ ref('identity_component_fixture_edges') }}
 ),
 

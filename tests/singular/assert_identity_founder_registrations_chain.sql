@@ -3,7 +3,7 @@
     registered earlier under the same id. Returns the registrations that break it. -#}
 with
 
-registered as (
+registered as {{ not_materialized() }} (
     select * from {{ ref('int_identity_founders_registered') }}
 ),
 

@@ -5,11 +5,11 @@
    one all-months row) that disagrees. #}
 with
 
-orders as (
+orders as {{ not_materialized() }} (
     select * from {{ ref('fct_orders') }}
 ),
 
-acquisitions as (
+acquisitions as {{ not_materialized() }} (
     select * from {{ ref('fct_channel_acquisitions_monthly') }}
 ),
 

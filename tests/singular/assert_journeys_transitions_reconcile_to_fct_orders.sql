@@ -5,7 +5,7 @@
    Returns every transition that breaks this. #}
 with
 
-orders as (
+orders as {{ not_materialized() }} (
     select * from {{ ref('fct_orders') }}
 ),
 

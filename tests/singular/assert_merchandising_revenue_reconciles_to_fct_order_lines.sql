@@ -6,15 +6,15 @@
    fails. #}
 with
 
-order_lines as (
+order_lines as {{ not_materialized() }} (
     select * from {{ ref('fct_order_lines') }}
 ),
 
-category_sales as (
+category_sales as {{ not_materialized() }} (
     select * from {{ ref('int_category_sales_aggregated') }}
 ),
 
-performance as (
+performance as {{ not_materialized() }} (
     select * from {{ ref('fct_category_channel_performance') }}
 ),
 

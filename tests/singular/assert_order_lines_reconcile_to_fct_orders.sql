@@ -8,11 +8,11 @@
    in the mart. Returns one row per channel that breaks either rule. #}
 with
 
-orders as (
+orders as {{ not_materialized() }} (
     select * from {{ ref('fct_orders') }}
 ),
 
-order_lines as (
+order_lines as {{ not_materialized() }} (
     select * from {{ ref('fct_order_lines') }}
 ),
 

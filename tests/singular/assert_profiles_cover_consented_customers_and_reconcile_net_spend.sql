@@ -4,7 +4,7 @@
    differ. #}
 with
 
-profiles as (
+profiles as {{ not_materialized() }} (
     select * from {{ ref('fct_customer_profiles') }}
 ),
 

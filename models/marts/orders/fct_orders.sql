@@ -132,19 +132,61 @@ unioned as (
     select * from offline_unioned
 ),
 
+{# A customer's first purchase, ever and in each channel: the earliest paid sale (ties by
+   order id), found by an aggregate per customer instead of a window that sorts every
+   order. #}
+purchases as (
+    select
+        customer_id,
+        channel,
+        ordered_at,
+        order_id
+    from unioned
+    where
+        customer_id is not null
+        and is_paid
+        and not is_return
+),
+
+first_purchases_ever as (
+    select
+        customer_id,
+        {{ datong.min_struct([('ordered_at', 'ordered_at'), ('order_id', 'order_id')]) }}
+            as first_purchase
+    from purchases
+    group by 1
+),
+
+first_purchases_in_channel as (
+    select
+        customer_id,
+        channel,
+        {{ datong.min_struct([('ordered_at', 'ordered_at'), ('order_id', 'order_id')]) }}
+            as first_purchase
+    from purchases
+    group by 1, 2
+),
+
+first_order_ids_ever as (
+    select first_purchases_ever.first_purchase.order_id
+    from first_purchases_ever
+),
+
+first_order_ids_in_channel as (
+    select first_purchases_in_channel.first_purchase.order_id
+    from first_purchases_in_channel
+),
+
 purchase_sequenced as (
     select
-        *,
-        is_paid and not is_return as is_purchase,
-        row_number() over (
-            partition by customer_id, is_paid and not is_return
-            order by ordered_at, order_id
-        ) as purchase_number_ever,
-        row_number() over (
-            partition by customer_id, channel, is_paid and not is_return
-            order by ordered_at, order_id
-        ) as purchase_number_in_channel
+        unioned.*,
+        first_order_ids_ever.order_id is not null as matches_first_purchase_ever,
+        first_order_ids_in_channel.order_id is not null as matches_first_purchase_in_channel
     from unioned
+    left join first_order_ids_ever
+        on unioned.order_id = first_order_ids_ever.order_id
+    left join first_order_ids_in_channel
+        on unioned.order_id = first_order_ids_in_channel.order_id
 ),
 
 final as (
@@ -186,12 +228,10 @@ final as (
         has_refund,
         is_pickup_in_store,
         case
-            when customer_id is null then null
-            else is_purchase and purchase_number_ever = 1
+            when customer_id is not null then matches_first_purchase_ever
         end as is_first_purchase_ever,
         case
-            when customer_id is null then null
-            else is_purchase and purchase_number_in_channel = 1
+            when customer_id is not null then matches_first_purchase_in_channel
         end as is_first_purchase_in_channel,
 
         -- timestamps
