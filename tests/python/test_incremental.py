@@ -10,51 +10,59 @@ facts built on them must hold the same rows in both (docs/incremental.md).
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from warehouse import BIN, REPO, dbt_env
 
 PERSONS = 2000
 SEED = 11
 BATCHES = 5
+SQL_INCREMENTAL = re.compile(r"config\([^)]*materialized\s*=\s*['\"]incremental['\"]")
 
-INCREMENTAL_MODELS = (
-    "staging.base_ecommerce__orders",
-    "staging.base_ecommerce__order_items",
-    "staging.base_pos__receipts",
-    "staging.base_pos__receipt_lines",
-    "staging.base_wechat__location_shares",
-    "staging.base_wechat__users",
-    "staging.base_crm__members",
-    "staging.base_marketing__coupons",
-    "staging.base_privacy__consents",
-    "staging.base_privacy__erasure_requests",
-    "staging.base_survey__responses",
+
+def _incremental_staging_models() -> tuple[str, ...]:
+    """Every model under models/staging configured `materialized: incremental`, in its YAML
+    properties or in a `config()` call of its SQL, as `staging.<name>`: a new incremental
+    base model is compared without being listed here."""
+    names = set()
+    for path in (REPO / "models" / "staging").rglob("*.yml"):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models") or []:
+            if (model.get("config") or {}).get("materialized") == "incremental":
+                names.add(model["name"])
+    for path in (REPO / "models" / "staging").rglob("*.sql"):
+        if SQL_INCREMENTAL.search(path.read_text(encoding="utf-8")):
+            names.add(path.stem)
+    return tuple(f"staging.{name}" for name in sorted(names))
+
+
+INCREMENTAL_MODELS = _incremental_staging_models()
+# The staging model of each base model (`base_<source>__<entity>` → `stg_<source>__<entity>`).
+STAGED_MODELS = tuple(
+    "staging.stg_" + relation.removeprefix("staging.base_") for relation in INCREMENTAL_MODELS
 )
-DOWNSTREAM_MODELS = (
-    "staging.stg_ecommerce__orders",
-    "staging.stg_ecommerce__order_items",
-    "staging.stg_pos__receipts",
-    "staging.stg_pos__receipt_lines",
-    "staging.stg_wechat__location_shares",
-    "staging.stg_wechat__users",
-    "staging.stg_crm__members",
-    "staging.stg_marketing__coupons",
-    "staging.stg_privacy__consents",
-    "staging.stg_privacy__erasure_requests",
-    "staging.stg_survey__responses",
-    "marts.fct_orders",
-    "marts.fct_order_lines",
-    "marts.fct_customer_touchpoints",
-)
+FACTS = ("fct_orders", "fct_order_lines", "fct_customer_touchpoints")
+DOWNSTREAM_MODELS = STAGED_MODELS + tuple(f"marts.{fact}" for fact in FACTS)
 SELECTION = [
-    "+fct_orders", "+fct_order_lines", "+fct_customer_touchpoints",
-    "+int_identity_customer_changes_historized", "+stg_survey__responses",
+    *(f"+{fact}" for fact in FACTS),
+    "+int_identity_customer_changes_historized",
+    *(f"+{relation.removeprefix('staging.')}" for relation in STAGED_MODELS),
 ]
+
+
+def test_every_base_model_of_an_export_is_compared():
+    """The list read from the configs is the eleven export base models (reference data is
+    rebuilt in full), and each has its staging model."""
+    assert len(INCREMENTAL_MODELS) >= 11, INCREMENTAL_MODELS
+    assert all(relation.startswith("staging.base_") for relation in INCREMENTAL_MODELS)
+    for relation in STAGED_MODELS:
+        assert list((REPO / "models" / "staging").rglob(
+            relation.removeprefix("staging.") + ".sql")), relation
 
 
 def _env(workdir: Path, database: Path) -> dict[str, str]:
