@@ -90,31 +90,27 @@ def test_no_import_cte_is_materialized(compiled):
     )
 
 
-def test_without_the_clause_duckdb_materializes_the_import(compiled):
-    """The check can fail: the screening model without the clause materialises `sightings`."""
+def assert_the_clause_decides(compiled, name: str, cte: str) -> None:
+    """`cte` of `name` is an import CTE written with the clause, DuckDB does not materialise
+    it, and it would without the clause."""
     copy, models = compiled
-    sql = models["int_identifiers_screened"]
-    assert "sightings as not materialized (" in sql
-    assert "sightings" in import_ctes("int_identifiers_screened")
+    sql = models[name]
+    assert f"{cte} as not materialized (" in sql
+    assert cte in import_ctes(name)
     connection = duckdb.connect(str(copy), read_only=True)
     try:
-        assert "sightings" not in materialized_ctes(connection, sql)
-        plain = sql.replace("sightings as not materialized (", "sightings as (")
-        assert "sightings" in materialized_ctes(connection, plain)
+        assert cte not in materialized_ctes(connection, sql)
+        plain = sql.replace(f"{cte} as not materialized (", f"{cte} as (")
+        assert cte in materialized_ctes(connection, plain)
     finally:
         connection.close()
+
+
+def test_without_the_clause_duckdb_materializes_the_import(compiled):
+    """The check can fail: the screening model without the clause materialises `sightings`."""
+    assert_the_clause_decides(compiled, "int_identifiers_screened", "sightings")
 
 
 def test_a_singular_test_without_the_clause_materializes_the_import(compiled):
     """Singular tests are checked too: the components test's `identifiers` without the clause."""
-    copy, models = compiled
-    sql = models["assert_identity_components_converged"]
-    assert "identifiers as not materialized (" in sql
-    assert "identifiers" in import_ctes("assert_identity_components_converged")
-    connection = duckdb.connect(str(copy), read_only=True)
-    try:
-        assert "identifiers" not in materialized_ctes(connection, sql)
-        plain = sql.replace("identifiers as not materialized (", "identifiers as (")
-        assert "identifiers" in materialized_ctes(connection, plain)
-    finally:
-        connection.close()
+    assert_the_clause_decides(compiled, "assert_identity_components_converged", "identifiers")
