@@ -148,15 +148,6 @@ purchases as (
         and not is_return
 ),
 
-first_purchases_ever as (
-    select
-        customer_id,
-        {{ datong.min_struct([('ordered_at', 'ordered_at'), ('order_id', 'order_id')]) }}
-            as first_purchase
-    from purchases
-    group by 1
-),
-
 first_purchases_in_channel as (
     select
         customer_id,
@@ -165,6 +156,18 @@ first_purchases_in_channel as (
             as first_purchase
     from purchases
     group by 1, 2
+),
+
+{# The first purchase ever is the first of the customer's first purchases per channel. #}
+first_purchases_ever as (
+    select
+        first_purchases_in_channel.customer_id,
+        {{ datong.min_struct([
+            ('ordered_at', 'first_purchases_in_channel.first_purchase.ordered_at'),
+            ('order_id', 'first_purchases_in_channel.first_purchase.order_id'),
+        ]) }} as first_purchase
+    from first_purchases_in_channel
+    group by 1
 ),
 
 first_order_ids_ever as (
@@ -177,7 +180,7 @@ first_order_ids_in_channel as (
     from first_purchases_in_channel
 ),
 
-purchase_sequenced as (
+first_purchases_flagged as (
     select
         unioned.*,
         first_order_ids_ever.order_id is not null as matches_first_purchase_ever,
@@ -237,7 +240,7 @@ final as (
         -- timestamps
         ordered_at,
         paid_at
-    from purchase_sequenced
+    from first_purchases_flagged
 )
 
 select * from final
