@@ -38,10 +38,14 @@ BIN = Path(sys.executable).parent
 IDENTITY_PATH = "path:models/intermediate/identity"
 # The identity models that resolution needs (not the folder's audit or fixture models).
 IDENTITY_MODELS = f"+int_identity_records_resolved,{IDENTITY_PATH}"
-# The model that computes the identity graph's connected components: its compiled SQL is the
-# edge list, its table the warehouse's partition.
+# The final pass's graph (its compiled SQL is the edge list) and the warehouse's partition of
+# it. The final partition is the first pass's, re-solved where a cut touched it
+# (int_identity_components_resplit): the check below holds it against the whole graph.
+GRAPH_MODEL = "int_identity_edges_kept"
 COMPONENTS_MODEL = "int_identity_components_resolved"
 COMPONENTS_RELATION = f"intermediate.{COMPONENTS_MODEL}"
+# The models whose time is the final pass's: the re-solve and the partition it completes.
+FINAL_PASS_MODELS = ("int_identity_components_resplit", COMPONENTS_MODEL)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -131,6 +135,11 @@ def model_timings(target_dir: Path) -> dict[str, float]:
         for row in results["results"]
         if row["unique_id"].startswith("model.")
     }
+
+
+def final_pass_seconds(model_seconds: dict[str, float]) -> float:
+    """dbt's time for the final pass: the models of FINAL_PASS_MODELS that ran."""
+    return sum(model_seconds.get(name, 0.0) for name in FINAL_PASS_MODELS)
 
 
 def compiled_sql(target_dir: Path, model: str) -> str:
@@ -262,12 +271,13 @@ def render_markdown(report: dict[str, Any]) -> str:
               for name, seconds in report["identity_model_seconds"].items()]
     lines += [
         "",
-        f"Connected components of `{COMPONENTS_MODEL}`'s edge list: "
+        f"Connected components of `{GRAPH_MODEL}`, the final graph: "
         f"{components['nodes']:,} nodes, {components['edges']:,} edges; scipy finds "
         f"{components['components']:,} components in {components['scipy_seconds']:.2f} s "
         f"(export {components['export_seconds']:.2f} s); the warehouse finds "
         f"{components['warehouse_components']:,} in "
-        f"{report['identity_model_seconds'].get(COMPONENTS_MODEL, float('nan')):.2f} s. "
+        f"{final_pass_seconds(report['identity_model_seconds']):.2f} s "
+        f"(`{'` and `'.join(FINAL_PASS_MODELS)}`). "
         f"Same partition: "
         f"**{'yes' if components['same_partition'] else 'NO'}**.",
     ]
@@ -315,7 +325,7 @@ def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     steps.append(measure("identity tests", [dbt, "test", "--target", "dev", "--quiet",
                                             "--select", IDENTITY_MODELS], env, logs))
     components = components_baseline(
-        workdir / "datong.duckdb", compiled_sql(workdir / "target", COMPONENTS_MODEL)
+        workdir / "datong.duckdb", compiled_sql(workdir / "target", GRAPH_MODEL)
     )
     accuracy = None
     if args.with_marts:

@@ -1,42 +1,38 @@
-{{ config(materialized='connected_components') }}
-{#- Final pass: components of every linkable identifier over the evidence that survived the
-    force-splits and the per-type caps. -#}
+{#- Final pass of identity resolution: the first pass's components that no cut touched, as
+    they were, and the touched ones as int_identity_components_resplit solved them again.
+    The same partition as a connected-components pass over the whole final graph
+    (int_identity_edges_kept), which tests/python/test_identity_components.py checks. -#}
 with
 
-identifiers as (
-    select * from {{ ref('int_identifiers_screened') }}
+proposed as (
+    select * from {{ ref('int_identity_components_proposed') }}
 ),
 
-edges as (
-    select * from {{ ref('int_identity_edges_linked') }}
+resplit as (
+    select * from {{ ref('int_identity_components_resplit') }}
 ),
 
-cut_edges as (
-    select * from {{ ref('int_identity_edges_cut') }}
-),
-
-kept_edges as (
+untouched as (
     select
-        edges.identifier_a_id as node_a,
-        edges.identifier_b_id as node_b
-    from edges
-    left join cut_edges
-        on {{ datong.identity_edges_match('edges', 'cut_edges') }}
-    where cut_edges.edge_id is null
+        proposed.node_id,
+        proposed.component_node_id,
+        proposed.component_size,
+        proposed.contraction_rounds
+    from proposed
+    left join resplit
+        on proposed.node_id = resplit.node_id
+    where resplit.node_id is null
 ),
 
-linkable_nodes as (
-    select
-        identifier_id as node_a,
-        cast(null as {{ dbt.type_string() }}) as node_b
-    from identifiers
-    where is_linkable
-),
-
-graph as (
-    select * from kept_edges
+resolved as (
+    select * from untouched
     union all
-    select * from linkable_nodes
+    select
+        node_id,
+        component_node_id,
+        component_size,
+        contraction_rounds
+    from resplit
 )
 
-select * from graph
+select * from resolved
