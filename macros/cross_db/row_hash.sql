@@ -1,0 +1,24 @@
+{#- A 64-bit hash of one or more columns of a row (DuckDB `hash`, Spark `xxhash64`), for
+    grouping rows by a short integer before comparing their values. Different values can share
+    a hash, so a hash only narrows the rows to compare, never decides alone. Elsewhere: the md5
+    text of the values. -#}
+{% macro row_hash(columns) -%}
+    {{ return(adapter.dispatch('row_hash', 'datong')(columns)) }}
+{%- endmacro %}
+
+{% macro default__row_hash(columns) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '')") -%}
+        {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
+    {%- endfor -%}
+    {{ dbt.hash(dbt.concat(parts)) }}
+{%- endmacro %}
+
+{% macro duckdb__row_hash(columns) -%}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__row_hash(columns) -%}
+    xxhash64({{ columns | join(', ') }})
+{%- endmacro %}
