@@ -89,3 +89,14 @@ def test_cpu_time_is_measured(bench_report):
     for step in report["steps"]:
         # Work was done, and no more than every core busy for the whole step.
         assert 0 < step["cpu_seconds"] <= report["machine"]["cpus"] * step["seconds"] + 1.0
+
+
+@pytest.mark.parametrize("flags, expected", [
+    ([], []),
+    (["--without-unit-tests"], ["--exclude-resource-type", "unit_test"]),
+    (["--models-only"], ["--resource-type", "model", "--resource-type", "seed"]),
+])
+def test_the_build_command_selects_what_the_flags_say(flags, expected):
+    args = parse_command(bench, "--persons", "10", *flags)
+    command = bench.dbt_build_command(args, "dbt")
+    assert command == ["dbt", "build", "--target", "dev", "--quiet", *expected]
