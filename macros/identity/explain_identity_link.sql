@@ -3,7 +3,8 @@
     them (step, the two identifiers, the rule, the source record, when it was seen). Empty
     when they are different customers. `evidence` is the relation of kept evidence,
     `ref('int_identity_evidence_resolved')`. The macro reads the evidence of the one customer
-    (a few dozen rows) and walks it breadth-first, so it needs no recursive SQL:
+    (a few dozen rows) and walks it breadth-first, so it needs no recursive SQL; the query it
+    returns finds the path's evidence by its key columns among that customer's rows alone:
 
         dbt show --inline "{{ datong.explain_identity_link(
             'phone:global:<pseudonym>', 'openid:<appid>:<pseudonym>',
@@ -12,13 +13,14 @@
 {% macro explain_identity_link(identifier_a, identifier_b, evidence) -%}
     {%- set path = [] -%}
     {%- if execute -%}
+        {%- set key_columns = datong.identity_edge_key_columns() -%}
         {%- set customer_edges_sql -%}
             select
                 {{ datong.identity_edge_id('evidence') }} as edge_id,
-                identifier_a_id,
-                identifier_b_id
+                evidence.customer_id,
+                {{ datong.identity_edge_key('evidence') }}
             from {{ evidence }} as evidence
-            where customer_id in (
+            where evidence.customer_id in (
                 select customer_id from {{ evidence }}
                 where identifier_a_id = '{{ identifier_a }}'
                     or identifier_b_id = '{{ identifier_a }}'
@@ -26,10 +28,16 @@
             order by edge_id
         {%- endset -%}
         {%- set rows = run_query(customer_edges_sql).rows -%}
+        {%- set customer = namespace(id=none) -%}
+        {%- set keys = {} -%}
         {%- set neighbours = {} -%}
         {%- for row in rows -%}
-            {%- do neighbours.setdefault(row[1], []).append([row[2], row[0]]) -%}
-            {%- do neighbours.setdefault(row[2], []).append([row[1], row[0]]) -%}
+            {%- set customer.id = row[1] -%}
+            {%- set key = {} -%}
+            {%- for column in key_columns -%}{%- do key.update({column: row[loop.index + 1]}) -%}{%- endfor -%}
+            {%- do keys.update({row[0]: key}) -%}
+            {%- do neighbours.setdefault(key['identifier_a_id'], []).append([key['identifier_b_id'], row[0]]) -%}
+            {%- do neighbours.setdefault(key['identifier_b_id'], []).append([key['identifier_a_id'], row[0]]) -%}
         {%- endfor -%}
         {%- set reached = {identifier_a: none} -%}
         {%- set frontier = [identifier_a] -%}
@@ -59,26 +67,38 @@
             {%- endfor -%}
         {%- endif -%}
     {%- endif -%}
+    {#- The path's evidence by its key columns, among the one customer's rows only. -#}
     with path_steps as (
         {%- for edge_id in path %}
-        select {{ loop.index }} as step, '{{ edge_id }}' as edge_id
+        select {{ loop.index }} as step
+            {%- for column in datong.identity_edge_key_columns() -%}
+            , '{{ keys[edge_id][column] }}' as {{ column }}
+            {%- endfor %}
         {%- if not loop.last %} union all{% endif %}
         {%- else %}
-        select 0 as step, cast(null as {{ dbt.type_string() }}) as edge_id
+        select 0 as step
+            {%- for column in datong.identity_edge_key_columns() -%}
+            , cast(null as {{ dbt.type_string() }}) as {{ column }}
+            {%- endfor %}
         {%- endfor %}
+    ),
+
+    customer_evidence as (
+        select * from {{ evidence }}
+        where customer_id = {% if path %}'{{ customer.id }}'{% else %}cast(null as {{ dbt.type_string() }}){% endif %}
     )
 
     select
         path_steps.step,
-        evidence.identifier_a_id,
-        evidence.identifier_b_id,
-        evidence.link_rule,
-        evidence.source_model,
-        evidence.source_record_id,
-        evidence.context_record_id,
-        evidence.seen_at
+        customer_evidence.identifier_a_id,
+        customer_evidence.identifier_b_id,
+        customer_evidence.link_rule,
+        customer_evidence.source_model,
+        customer_evidence.source_record_id,
+        customer_evidence.context_record_id,
+        customer_evidence.seen_at
     from path_steps
-    inner join {{ evidence }} as evidence
-        on path_steps.edge_id = {{ datong.identity_edge_id('evidence') }}
+    inner join customer_evidence
+        on {{ datong.identity_edges_match('path_steps', 'customer_evidence') }}
     order by path_steps.step
 {%- endmacro %}
