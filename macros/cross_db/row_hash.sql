@@ -22,3 +22,21 @@
 {% macro spark__row_hash(columns) -%}
     xxhash64({{ columns | join(', ') }})
 {%- endmacro %}
+
+{#- The rows of `model` (those matching `where`, when given) whose `row_hash` of `columns`
+    occurs more than once: every row whose value of `columns` repeats, and the rare rows that
+    merely share a hash with another. A query selecting `columns`; the key tests group its
+    rows by their values to find the repeated keys among millions of rows cheaply. -#}
+{% macro rows_of_repeated_hashes(model, columns, where=none) -%}
+    select {{ columns | join(', ') }}
+    from {{ model }}
+    where
+        {% if where is not none %}({{ where }}) and {% endif -%}
+        {{ datong.row_hash(columns) }} in (
+            select {{ datong.row_hash(columns) }} as row_hash
+            from {{ model }}
+            {% if where is not none %}where {{ where }}{% endif %}
+            group by {{ datong.row_hash(columns) }}
+            having count(*) > 1
+        )
+{%- endmacro %}
