@@ -12,12 +12,11 @@ of values can tell duplicates from rows that merely share a hash.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import pytest
 
-from warehouse import BIN, REPO, dbt_env
+from warehouse import BIN, REPO, scratch_project
 
 UNIQUE_KEYS = """
 select * from (
@@ -32,10 +31,9 @@ select * from (
 ) as keys (key_id, label)
 """
 
-PROPERTIES = """
-version: 2
-models:
-  - name: keys_unique
+# Both models carry both key tests.
+PROPERTIES = "version: 2\nmodels:\n" + "".join(f"""
+  - name: {name}
     data_tests:
       - unique_combination_of_columns:
           arguments:
@@ -43,15 +41,7 @@ models:
     columns:
       - name: key_id
         data_tests: [unique]
-  - name: keys_duplicated
-    data_tests:
-      - unique_combination_of_columns:
-          arguments:
-            combination_of_columns: [key_id, label]
-    columns:
-      - name: key_id
-        data_tests: [unique]
-"""
+""" for name in ("keys_unique", "keys_duplicated"))
 
 # Every row hashes alike: each one is a candidate, and only the values decide.
 COLLIDING_HASH = """
@@ -70,10 +60,9 @@ EXPECTED_FAILURES = {
 
 
 def build(root, colliding: bool) -> dict[str, int]:
-    shutil.copy(REPO / "dbt_project.yml", root / "dbt_project.yml")
-    shutil.copytree(REPO / "macros", root / "macros")
-    shutil.copytree(REPO / "profiles", root / "profiles")
-    shutil.copytree(REPO / "tests" / "generic", root / "tests" / "generic")
+    env = scratch_project(root, {"keys_unique.sql": UNIQUE_KEYS,
+                                 "keys_duplicated.sql": DUPLICATED_KEYS,
+                                 "_keys.yml": PROPERTIES})
     if colliding:
         (root / "macros" / "cross_db" / "row_hash.sql").write_text(
             (REPO / "macros" / "cross_db" / "row_hash.sql").read_text(encoding="utf-8")
@@ -81,12 +70,6 @@ def build(root, colliding: bool) -> dict[str, int]:
             + COLLIDING_HASH,
             encoding="utf-8",
         )
-    models = root / "models"
-    models.mkdir()
-    (models / "keys_unique.sql").write_text(UNIQUE_KEYS, encoding="utf-8")
-    (models / "keys_duplicated.sql").write_text(DUPLICATED_KEYS, encoding="utf-8")
-    (models / "_keys.yml").write_text(PROPERTIES, encoding="utf-8")
-    env = dbt_env(root / "scratch.duckdb", root, profiles_dir=root / "profiles")
     result = subprocess.run(
         [str(BIN / "dbt"), "build", "--target", "dev", "--no-use-colors"],
         cwd=root, env=env, capture_output=True, text=True, timeout=300,

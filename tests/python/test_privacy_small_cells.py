@@ -9,13 +9,12 @@ small cell; a `min_count` override moves the threshold.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import duckdb
 import pytest
 
-from warehouse import BIN, REPO, dbt_env
+from warehouse import BIN, scratch_project
 
 CELLS = """
 select * from (
@@ -62,16 +61,8 @@ models:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("small_cells")
-    shutil.copy(REPO / "dbt_project.yml", root / "dbt_project.yml")
-    shutil.copytree(REPO / "macros", root / "macros")
-    shutil.copytree(REPO / "profiles", root / "profiles")
-    shutil.copytree(REPO / "tests" / "generic", root / "tests" / "generic")
-    models = root / "models"
-    models.mkdir()
-    (models / "cells_suppressed.sql").write_text(SUPPRESSED, encoding="utf-8")
-    (models / "cells_raw.sql").write_text(RAW, encoding="utf-8")
-    (models / "_cells.yml").write_text(PROPERTIES, encoding="utf-8")
-    env = dbt_env(root / "scratch.duckdb", root, profiles_dir=root / "profiles")
+    env = scratch_project(root, {"cells_suppressed.sql": SUPPRESSED, "cells_raw.sql": RAW,
+                                 "_cells.yml": PROPERTIES})
     result = subprocess.run(
         [str(BIN / "dbt"), "build", "--target", "dev", "--no-use-colors"],
         cwd=root, env=env, capture_output=True, text=True, timeout=300,

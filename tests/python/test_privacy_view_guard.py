@@ -9,30 +9,22 @@ models, compiled on DuckDB (nothing is run).
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
 
-from warehouse import BIN, REPO, dbt_env
+from warehouse import BIN, dbt_env, scratch_project
 
 PSEUDONYMIZED = "select {{ pseudonymize(\"'13800138000'\") }} as phone_pseudonym\n"
 
 
 @pytest.fixture(scope="module")
-def scratch_project(tmp_path_factory):
+def guard_project(tmp_path_factory):
     root = tmp_path_factory.mktemp("view_guard")
-    shutil.copy(REPO / "dbt_project.yml", root / "dbt_project.yml")
-    shutil.copytree(REPO / "macros", root / "macros")
-    shutil.copytree(REPO / "profiles", root / "profiles")
-    models = root / "models"
-    models.mkdir()
-    (models / "guard_in_view.sql").write_text(
-        "{{ config(materialized='view') }}\n" + PSEUDONYMIZED, encoding="utf-8"
-    )
-    (models / "guard_in_table.sql").write_text(
-        "{{ config(materialized='table') }}\n" + PSEUDONYMIZED, encoding="utf-8"
-    )
+    scratch_project(root, {
+        "guard_in_view.sql": "{{ config(materialized='view') }}\n" + PSEUDONYMIZED,
+        "guard_in_table.sql": "{{ config(materialized='table') }}\n" + PSEUDONYMIZED,
+    })
     return root
 
 
@@ -44,14 +36,14 @@ def compile_model(root, name: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_pseudonymize_in_a_view_fails_to_compile(scratch_project):
-    result = compile_model(scratch_project, "guard_in_view")
+def test_pseudonymize_in_a_view_fails_to_compile(guard_project):
+    result = compile_model(guard_project, "guard_in_view")
     assert result.returncode != 0
     assert "pseudonymize() in guard_in_view, materialized as view" in result.stdout
 
 
-def test_pseudonymize_in_a_table_compiles(scratch_project):
-    result = compile_model(scratch_project, "guard_in_table")
+def test_pseudonymize_in_a_table_compiles(guard_project):
+    result = compile_model(guard_project, "guard_in_table")
     assert result.returncode == 0, result.stdout[-3000:]
-    compiled = next((scratch_project / "target" / "compiled").rglob("guard_in_table.sql"))
+    compiled = next((guard_project / "target" / "compiled").rglob("guard_in_table.sql"))
     assert "getvariable('datong_hmac_outer')" in compiled.read_text(encoding="utf-8")

@@ -41,6 +41,21 @@ def dbt_env(database: Path, workdir: Path, profiles_dir: Path = REPO / "profiles
     return env
 
 
+def scratch_project(root: Path, models: dict[str, str]) -> dict[str, str]:
+    """A dbt project in `root` made of the repository's `dbt_project.yml`, macros, profiles and
+    generic tests and the given models (file name under `models/` → text), for a test of the
+    macros or generic tests on tiny inputs. Returns the environment of a dbt run in it on its
+    own DuckDB file, `root/scratch.duckdb`."""
+    shutil.copy(REPO / "dbt_project.yml", root / "dbt_project.yml")
+    for folder in ("macros", "profiles", "tests/generic"):
+        shutil.copytree(REPO / folder, root / folder)
+    for name, text in models.items():
+        path = root / "models" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return dbt_env(root / "scratch.duckdb", root, profiles_dir=root / "profiles")
+
+
 def _run(command: list[str], env: dict[str, str]) -> None:
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
     if result.returncode != 0:
