@@ -8,7 +8,7 @@ proposed as (
     select * from {{ ref('int_identity_components_proposed') }}
 ),
 
-resplit as (
+resplit as {{ not_materialized() }} (
     select * from {{ ref('int_identity_components_resplit') }}
 ),
 

@@ -15,7 +15,7 @@ proposed as {{ not_materialized() }} (
     select * from {{ ref('int_identity_components_proposed') }}
 ),
 
-cut_edges as (
+cut_edges as {{ not_materialized() }} (
     select * from {{ ref('int_identity_edges_cut') }}
 ),
 
