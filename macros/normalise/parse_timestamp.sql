@@ -2,7 +2,9 @@
     followed by 'Z' or a +HH:MM / -HH:MM offset, into a timestamp without time zone in China
     time (UTC+8 all year, no daylight saving). Anything else, including impossible dates such
     as 2025-13-45 or 0000-00-00, is null. The offset is applied by hand because the engines
-    disagree on how a cast treats one. -#}
+    disagree on how a cast treats one. A value already in the first form, without an offset
+    (most exports), is cast as it is: the cleaning would return it unchanged, so only the
+    other values pay for it (docs/scale.md, "Canonical values first"). -#}
 {% macro parse_timestamp(expr) -%}
     {%- set text = "replace(replace(upper(" ~ datong.clean_text(expr) ~ "), '/', '-'), 'T', ' ')" -%}
     {%- set zone = "substring(" ~ text ~ ", 20)" -%}
@@ -10,6 +12,10 @@
         '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:?[0-9]{2})?$'
     {%- endset -%}
     case
+        when {{ datong.regex_matches(
+            expr, "'^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$'"
+        ) }}
+            then try_cast({{ expr }} as timestamp)
         when {{ datong.regex_matches(text, pattern) }}
             then try_cast(substring({{ text }}, 1, 19) as timestamp) + (
                 case

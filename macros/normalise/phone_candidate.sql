@@ -4,13 +4,19 @@
     number). Not yet validated: normalize_phone and the flags below decide. Trimming after
     the half-width translation is the same as before it (U+3000 becomes a space, and both
     are trimmed), and lets to_halfwidth test the bare column. The compact text is written
-    twice, not three times: each copy is a trim and two regular expressions per row. -#}
+    twice, not three times: each copy is a trim and two regular expressions per row. Eleven
+    plain digits or masking stars (138****1234) are their own candidate, too short to carry
+    a prefix, so only other values pay for the cleaning (docs/scale.md, "Canonical values
+    first"). -#}
 {% macro phone_candidate(expr) -%}
     {%- set compact = datong.regex_replace_all(
         datong.clean_text(datong.to_halfwidth(expr)), "'[-. ()]'", "''"
     ) -%}
-    coalesce(
-        nullif({{ datong.regex_extract(compact, "'^(?:[+]|00)?86([0-9*]{11})$'", 1) }}, ''),
-        {{ compact }}
-    )
+    case
+        when {{ datong.regex_matches(expr, "'^[0-9*]{11}$'") }} then {{ expr }}
+        else coalesce(
+            nullif({{ datong.regex_extract(compact, "'^(?:[+]|00)?86([0-9*]{11})$'", 1) }}, ''),
+            {{ compact }}
+        )
+    end
 {%- endmacro %}
