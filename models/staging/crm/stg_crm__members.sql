@@ -14,7 +14,7 @@ latest_exports as (
     select * from usable_members
     qualify row_number() over (
         partition by member_id
-        order by updated_at desc nulls last, _row_number asc
+        order by {{ newest_export_first() }}
     ) = 1
 ),
 

@@ -14,7 +14,7 @@ deduplicated as (
     select * from usable_orders
     qualify row_number() over (
         partition by order_id
-        order by updated_at desc nulls last, _row_number asc
+        order by {{ newest_export_first() }}
     ) = 1
 ),
 

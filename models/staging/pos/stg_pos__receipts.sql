@@ -13,7 +13,7 @@ deduplicated as (
     select * from usable_receipts
     qualify row_number() over (
         partition by receipt_id
-        order by updated_at desc nulls last, _row_number asc
+        order by {{ newest_export_first() }}
     ) = 1
 ),
 
