@@ -4,17 +4,5 @@
     in that order. A group by with it does the work of `row_number() ... = 1` over the same
     partition without sorting every row. -#}
 {% macro min_struct(fields) -%}
-    {{ return(adapter.dispatch('min_struct', 'datong')(fields)) }}
-{%- endmacro %}
-
-{% macro default__min_struct(fields) -%}
-    min(named_struct(
-        {%- for name, expr in fields %}'{{ name }}', {{ expr }}{{ ', ' if not loop.last }}{% endfor -%}
-    ))
-{%- endmacro %}
-
-{% macro duckdb__min_struct(fields) -%}
-    min(struct_pack(
-        {%- for name, expr in fields %}{{ name }} := {{ expr }}{{ ', ' if not loop.last }}{% endfor -%}
-    ))
+    min({{ datong.struct_of(fields) }})
 {%- endmacro %}

@@ -5,21 +5,9 @@
     never null, so both engines order it alike. Use: `qualify row_number() over (partition by
     <key> order by {{ newest_export_first() }}) = 1`. -#}
 {% macro newest_export_first(updated_at='updated_at', row_number='_row_number') -%}
-    {{ return(adapter.dispatch('newest_export_first', 'datong')(updated_at, row_number)) }}
-{%- endmacro %}
-
-{% macro default__newest_export_first(updated_at, row_number) -%}
-    named_struct(
-        'has_updated_at', {{ updated_at }} is not null,
-        'updated_at', coalesce({{ updated_at }}, timestamp '1970-01-01 00:00:00'),
-        'first_loaded', -{{ row_number }}
-    ) desc
-{%- endmacro %}
-
-{% macro duckdb__newest_export_first(updated_at, row_number) -%}
-    struct_pack(
-        has_updated_at := {{ updated_at }} is not null,
-        updated_at := coalesce({{ updated_at }}, timestamp '1970-01-01 00:00:00'),
-        first_loaded := -{{ row_number }}
-    ) desc
+    {{ datong.struct_of([
+        ('has_updated_at', updated_at ~ ' is not null'),
+        ('updated_at', 'coalesce(' ~ updated_at ~ ", timestamp '1970-01-01 00:00:00')"),
+        ('first_loaded', '-' ~ row_number),
+    ]) }} desc
 {%- endmacro %}
