@@ -27,6 +27,6 @@
                     ~ " or load new exports with datong load --batch (docs/incremental.md).") }}
             {%- endif %}
         {%- endif %}
-    where _row_number > (select coalesce(max(_row_number), 0) from {{ this }})
+    where {{ loaded_since_this() }}
     {%- endif %}
 {%- endmacro %}

@@ -1,4 +1,8 @@
-{{ config(materialized='incremental', incremental_strategy='append') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=(none if var('datong_identity_restart_history') else false),
+) }}
 {#- The history of every identifier's customer, one row per identifier each time its customer
     changes (the first build records every identifier as new). The latest row of an
     identifier is the previous build's mapping; each build compares it with the current one

@@ -1,4 +1,8 @@
-{{ config(materialized='incremental', incremental_strategy='append') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=(none if var('datong_identity_restart_history') else false),
+) }}
 {#- The register of founding identifiers: the identifiers that name customers. A build
     registers a founder only for a component that holds no current founder (its
     identifier seen first, then the smallest id), so an id, once given, stays attached to its

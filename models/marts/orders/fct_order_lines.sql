@@ -1,3 +1,5 @@
+{{ config(**incremental_by_key('order_line_id')) }}
+
 with
 
 orders as {{ not_materialized() }} (
@@ -8,7 +10,7 @@ online_orders as (
     select * from {{ ref('stg_ecommerce__orders') }}
 ),
 
-order_items as (
+order_items as {{ not_materialized() }} (
     select * from {{ ref('stg_ecommerce__order_items') }}
 ),
 
@@ -28,6 +30,58 @@ products as (
     select * from {{ ref('stg_catalog__products') }}
 ),
 
+{% if is_incremental() %}
+    {# Rebuilt by key (docs/incremental.md): every line of the orders rebuilt in fct_orders or
+       with a new line since this model's last build, and of the sales those orders return
+       (a return marks the sale's lines of its SKUs returned), and of every return of those
+       sales (whose lines say which of the sale's lines are returned). Every other stored row
+       stays. #}
+    orders_touched as (
+        select order_id from orders
+        where {{ written_since_this() }}
+        union distinct
+        select order_id from order_items
+        where {{ written_since_this() }}
+        union distinct
+        select 'pos:' || receipt_id as order_id from receipt_lines
+        where {{ written_since_this() }}
+    ),
+
+    sales_touched as (
+        select order_id from orders_touched
+        union distinct
+        select orders.returned_order_id as order_id from orders
+        inner join orders_touched
+            on orders.order_id = orders_touched.order_id
+        where orders.returned_order_id is not null
+    ),
+
+    orders_rebuilt as (
+        select order_id from sales_touched
+        union distinct
+        select orders.order_id from orders
+        where orders.returned_order_id in (select sales_touched.order_id from sales_touched)
+    ),
+
+    order_items_rebuilt as (
+        select * from order_items
+        where order_id in (select orders_rebuilt.order_id from orders_rebuilt)
+    ),
+
+    receipt_lines_rebuilt as (
+        select * from receipt_lines
+        where 'pos:' || receipt_id in (select orders_rebuilt.order_id from orders_rebuilt)
+    ),
+{% else %}
+    order_items_rebuilt as (
+        select * from order_items
+    ),
+
+    receipt_lines_rebuilt as (
+        select * from receipt_lines
+    ),
+{% endif %}
+
 online_lines as (
     {# The platform's own line carries the brand SKU when the merchant filled it in; otherwise
        the catalogue's mapping of the platform SKU gives it. #}
@@ -44,7 +98,7 @@ online_lines as (
         order_items.unit_list_price,
         order_items.line_paid_amount as paid_amount,
         order_items.is_refunded as is_returned
-    from order_items
+    from order_items_rebuilt as order_items
     left join platform_skus
         on
             order_items.platform = platform_skus.platform
@@ -58,7 +112,7 @@ offline_line_orders as (
     select
         receipt_lines.*,
         'pos:' || receipt_lines.receipt_id as order_id
-    from receipt_lines
+    from receipt_lines_rebuilt as receipt_lines
 ),
 
 returned_skus as (
@@ -186,7 +240,10 @@ final as (
         is_returned,
 
         -- timestamps
-        ordered_at
+        ordered_at,
+
+        -- lineage
+        {{ built_at() }} as _built_at
     from lines_joined
 )
 

@@ -1,10 +1,12 @@
+{{ config(**incremental_by_key('order_id')) }}
+
 with
 
-online_orders as (
+online_orders as {{ not_materialized() }} (
     select * from {{ ref('stg_ecommerce__orders') }}
 ),
 
-receipts as (
+receipts as {{ not_materialized() }} (
     select * from {{ ref('stg_pos__receipts') }}
 ),
 
@@ -132,6 +134,63 @@ unioned as (
     select * from offline_unioned
 ),
 
+{% if is_incremental() %}
+    {# Rebuilt by key (docs/incremental.md): the orders whose row may differ from the stored
+       one, i.e. new or re-exported since this model's last build, or whose customer or
+       returned sale changed (a merge, a split, an erasure, a sale arriving after its
+       return); then every order of the customers those orders had or have now, since the
+       first-purchase flags compare a customer's orders. Every other stored row stays. #}
+    stored_orders as (
+        select
+            order_id,
+            customer_id,
+            returned_order_id
+        from {{ this }}
+    ),
+
+    orders_written as (
+        select order_id from online_orders
+        where {{ written_since_this() }}
+        union all
+        select 'pos:' || receipt_id as order_id from receipts
+        where {{ written_since_this() }}
+    ),
+
+    orders_changed as (
+        select
+            unioned.order_id,
+            unioned.customer_id,
+            stored_orders.customer_id as stored_customer_id
+        from unioned
+        left join stored_orders
+            on unioned.order_id = stored_orders.order_id
+        where
+            stored_orders.order_id is null
+            or unioned.customer_id is distinct from stored_orders.customer_id
+            or unioned.returned_order_id is distinct from stored_orders.returned_order_id
+            or unioned.order_id in (select orders_written.order_id from orders_written)
+    ),
+
+    customers_touched as (
+        select customer_id from orders_changed
+        where customer_id is not null
+        union distinct
+        select stored_customer_id as customer_id from orders_changed
+        where stored_customer_id is not null
+    ),
+
+    orders_rebuilt as (
+        select * from unioned
+        where
+            order_id in (select orders_changed.order_id from orders_changed)
+            or customer_id in (select customers_touched.customer_id from customers_touched)
+    ),
+{% else %}
+    orders_rebuilt as (
+        select * from unioned
+    ),
+{% endif %}
+
 {# A customer's first purchase, ever and in each channel: the earliest paid sale (ties by
    order id), found by an aggregate per customer instead of a window that sorts every
    order. #}
@@ -141,7 +200,7 @@ purchases as (
         channel,
         ordered_at,
         order_id
-    from unioned
+    from orders_rebuilt
     where
         customer_id is not null
         and is_paid
@@ -182,14 +241,14 @@ first_order_ids_in_channel as (
 
 first_purchases_flagged as (
     select
-        unioned.*,
+        orders_rebuilt.*,
         first_order_ids_ever.order_id is not null as matches_first_purchase_ever,
         first_order_ids_in_channel.order_id is not null as matches_first_purchase_in_channel
-    from unioned
+    from orders_rebuilt
     left join first_order_ids_ever
-        on unioned.order_id = first_order_ids_ever.order_id
+        on orders_rebuilt.order_id = first_order_ids_ever.order_id
     left join first_order_ids_in_channel
-        on unioned.order_id = first_order_ids_in_channel.order_id
+        on orders_rebuilt.order_id = first_order_ids_in_channel.order_id
 ),
 
 final as (
@@ -239,7 +298,10 @@ final as (
 
         -- timestamps
         ordered_at,
-        paid_at
+        paid_at,
+
+        -- lineage
+        {{ built_at() }} as _built_at
     from first_purchases_flagged
 )
 

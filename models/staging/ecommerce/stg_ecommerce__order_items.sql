@@ -1,12 +1,29 @@
+{{ config(**incremental_by_key('order_item_id')) }}
+
 with
 
-order_items as (
+order_items as {{ not_materialized() }} (
     select * from {{ ref('base_ecommerce__order_items') }}
 ),
 
+{% if is_incremental() %}
+    {# Kept up to date by key (docs/incremental.md): the keys with an export loaded since
+       this model's last build get their winner chosen again among all their exports. #}
+    keys_with_new_exports as (
+        select order_item_id from order_items
+        where {{ loaded_since_this() }}
+    ),
+{% endif %}
+
 usable_order_items as (
     select * from order_items
-    where reject_reason is null
+    where
+        reject_reason is null
+        {% if is_incremental() %}
+            and order_item_id in (
+                select keys_with_new_exports.order_item_id from keys_with_new_exports
+            )
+        {% endif %}
 ),
 
 deduplicated as (
@@ -42,7 +59,8 @@ final as (
 
         -- lineage
         _source_file,
-        _row_number
+        _row_number,
+        {{ built_at() }} as _built_at
     from deduplicated
 )
 

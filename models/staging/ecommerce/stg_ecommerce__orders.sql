@@ -1,12 +1,29 @@
+{{ config(**incremental_by_key('order_id')) }}
+
 with
 
-orders as (
+orders as {{ not_materialized() }} (
     select * from {{ ref('base_ecommerce__orders') }}
 ),
 
+{% if is_incremental() %}
+    {# Kept up to date by key (docs/incremental.md): the keys with an export loaded since
+       this model's last build get their winner chosen again among all their exports. #}
+    keys_with_new_exports as (
+        select order_id from orders
+        where {{ loaded_since_this() }}
+    ),
+{% endif %}
+
 usable_orders as (
     select * from orders
-    where reject_reason is null
+    where
+        reject_reason is null
+        {% if is_incremental() %}
+            and order_id in (
+                select keys_with_new_exports.order_id from keys_with_new_exports
+            )
+        {% endif %}
 ),
 
 deduplicated as (
@@ -57,7 +74,8 @@ final as (
 
         -- lineage
         _source_file,
-        _row_number
+        _row_number,
+        {{ built_at() }} as _built_at
     from deduplicated
 )
 

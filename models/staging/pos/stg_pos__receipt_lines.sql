@@ -1,12 +1,29 @@
+{{ config(**incremental_by_key('receipt_line_id')) }}
+
 with
 
-receipt_lines as (
+receipt_lines as {{ not_materialized() }} (
     select * from {{ ref('base_pos__receipt_lines') }}
 ),
 
+{% if is_incremental() %}
+    {# Kept up to date by key (docs/incremental.md): the keys with an export loaded since
+       this model's last build get their winner chosen again among all their exports. #}
+    keys_with_new_exports as (
+        select receipt_line_id from receipt_lines
+        where {{ loaded_since_this() }}
+    ),
+{% endif %}
+
 usable_receipt_lines as (
     select * from receipt_lines
-    where reject_reason is null
+    where
+        reject_reason is null
+        {% if is_incremental() %}
+            and receipt_line_id in (
+                select keys_with_new_exports.receipt_line_id from keys_with_new_exports
+            )
+        {% endif %}
 ),
 
 deduplicated as (
@@ -29,7 +46,8 @@ final as (
 
         -- lineage
         _source_file,
-        _row_number
+        _row_number,
+        {{ built_at() }} as _built_at
     from deduplicated
 )
 

@@ -1,12 +1,29 @@
+{{ config(**incremental_by_key('receipt_id')) }}
+
 with
 
-receipts as (
+receipts as {{ not_materialized() }} (
     select * from {{ ref('base_pos__receipts') }}
 ),
 
+{% if is_incremental() %}
+    {# Kept up to date by key (docs/incremental.md): the keys with an export loaded since
+       this model's last build get their winner chosen again among all their exports. #}
+    keys_with_new_exports as (
+        select receipt_id from receipts
+        where {{ loaded_since_this() }}
+    ),
+{% endif %}
+
 usable_receipts as (
     select * from receipts
-    where reject_reason is null
+    where
+        reject_reason is null
+        {% if is_incremental() %}
+            and receipt_id in (
+                select keys_with_new_exports.receipt_id from keys_with_new_exports
+            )
+        {% endif %}
 ),
 
 deduplicated as (
@@ -47,7 +64,8 @@ final as (
 
         -- lineage
         _source_file,
-        _row_number
+        _row_number,
+        {{ built_at() }} as _built_at
     from deduplicated
 )
 

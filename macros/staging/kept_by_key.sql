@@ -1,0 +1,23 @@
+{#- The `_built_at` column of a model kept up to date by key: the start of the dbt invocation
+    that wrote the row. A consumer of the model takes the rows written since its own newest
+    `_built_at` (`written_since_this`), so a run that failed half-way is caught up by the next. -#}
+{% macro built_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+{%- endmacro %}
+
+{#- Filter of the rows of an input that a model kept by key has not seen yet: those written
+    (`_built_at`) after the newest row of the model being built. Only on an incremental run.
+    The input's column is unqualified: use it in a select from that input alone. -#}
+{% macro written_since_this() -%}
+    _built_at > (
+        select coalesce(max(_built_at), timestamp '1970-01-01') from {{ this }}
+    )
+{%- endmacro %}
+
+{#- The rows of a base model loaded after the newest row a staging model kept by key holds:
+    above its highest `_row_number`. A raw batch is numbered after every row already loaded
+    (docs/incremental.md), so these include every row loaded since that model's last run
+    (and the few later exports that did not win). Only on an incremental run. -#}
+{% macro loaded_since_this() -%}
+    _row_number > (select coalesce(max(_row_number), 0) from {{ this }})
+{%- endmacro %}
