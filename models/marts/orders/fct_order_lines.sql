@@ -32,10 +32,70 @@ products as (
 
 {% if is_incremental() %}
     {# Rebuilt by key (docs/incremental.md): every line of the orders rebuilt in fct_orders or
-       with a new line since this model's last build, and of the sales those orders return
-       (a return marks the sale's lines of its SKUs returned), and of every return of those
-       sales (whose lines say which of the sale's lines are returned). Every other stored row
-       stays. #}
+       with a new line since this model's last build, or with a line whose catalogue or store
+       attributes are no longer today's; of the sales those orders return (a return marks the
+       sale's lines of its SKUs returned); and of every return of those sales (whose lines say
+       which of the sale's lines are returned). Every other stored row stays. #}
+    stored_lines as (
+        select
+            order_id,
+            sku_code,
+            spu_code,
+            platform,
+            platform_sku_id,
+            store_id,
+            product_name,
+            category_l1,
+            category_l2,
+            season,
+            gender_target,
+            size,
+            color,
+            province,
+            city,
+            district,
+            is_sku_mapped
+        from {{ this }}
+    ),
+
+    {# A product re-classified or newly in the catalogue, a platform SKU newly mapped or
+       mapped to another SKU (also taken when the line carried its own SKU: rebuilt, not
+       changed), a store's address corrected. #}
+    orders_with_changed_reference as (
+        select stored_lines.order_id
+        from stored_lines
+        left join products
+            on stored_lines.sku_code = products.sku_code
+        left join stores
+            on stored_lines.store_id = stores.store_id
+        left join platform_skus
+            on
+                stored_lines.platform = platform_skus.platform
+                and stored_lines.platform_sku_id = platform_skus.platform_sku_id
+        where
+            stored_lines.is_sku_mapped != (products.sku_code is not null)
+            or stored_lines.spu_code is distinct from products.spu_code
+            or stored_lines.product_name is distinct from products.product_name
+            or stored_lines.category_l1 is distinct from products.category_l1
+            or stored_lines.category_l2 is distinct from products.category_l2
+            or stored_lines.season is distinct from products.season
+            or stored_lines.gender_target is distinct from products.gender_target
+            or stored_lines.size is distinct from products.size
+            or stored_lines.color is distinct from products.color
+            or (
+                stored_lines.store_id is not null
+                and (
+                    stored_lines.province is distinct from stores.province
+                    or stored_lines.city is distinct from stores.city
+                    or stored_lines.district is distinct from stores.district
+                )
+            )
+            or (
+                platform_skus.sku_code is not null
+                and stored_lines.sku_code is distinct from platform_skus.sku_code
+            )
+    ),
+
     orders_touched as (
         select order_id from orders
         where {{ written_since_this() }}
@@ -45,6 +105,8 @@ products as (
         union distinct
         select 'pos:' || receipt_id as order_id from receipt_lines
         where {{ written_since_this() }}
+        union distinct
+        select order_id from orders_with_changed_reference
     ),
 
     sales_touched as (
