@@ -24,6 +24,7 @@ PERSONS = 2000
 SEED = 11
 BATCHES = 5
 SQL_INCREMENTAL = re.compile(r"config\([^)]*materialized\s*=\s*['\"]incremental['\"]")
+SQL_KEPT_BY_KEY = re.compile(r"config\(\*\*incremental_by_key\(")
 
 
 def _incremental_staging_models() -> tuple[str, ...]:
@@ -61,11 +62,25 @@ SELECTION = [
 ]
 
 
-def test_every_base_model_of_an_export_is_compared():
+def _models_kept_by_key() -> set[str]:
+    """Every model configured by `incremental_by_key` (incremental on DuckDB), as
+    `<schema>.<name>`."""
+    return {
+        f"{path.relative_to(REPO / 'models').parts[0]}.{path.stem}"
+        for path in (REPO / "models").rglob("*.sql")
+        if SQL_KEPT_BY_KEY.search(path.read_text(encoding="utf-8"))
+    }
+
+
+def test_every_incremental_model_is_compared():
     """The list read from the configs is the eleven export base models (reference data is
-    rebuilt in full), and each has its staging model."""
+    rebuilt in full), and each has its staging model; every model rebuilt by key is among the
+    models compared with a full refresh."""
     assert len(INCREMENTAL_MODELS) >= 11, INCREMENTAL_MODELS
-    assert all(relation.startswith("staging.base_") for relation in INCREMENTAL_MODELS)
+    assert len(_incremental_staging_models()) == len(INCREMENTAL_MODELS)
+    kept_by_key = _models_kept_by_key()
+    assert len(kept_by_key) >= 6, kept_by_key
+    assert kept_by_key <= set(DOWNSTREAM_MODELS), kept_by_key - set(DOWNSTREAM_MODELS)
     for relation in STAGED_MODELS:
         assert list((REPO / "models" / "staging").rglob(
             relation.removeprefix("staging.") + ".sql")), relation
