@@ -37,25 +37,7 @@ products as (
        sale's lines of its SKUs returned); and of every return of those sales (whose lines say
        which of the sale's lines are returned). Every other stored row stays. #}
     stored_lines as (
-        select
-            order_id,
-            sku_code,
-            spu_code,
-            platform,
-            platform_sku_id,
-            store_id,
-            product_name,
-            category_l1,
-            category_l2,
-            season,
-            gender_target,
-            size,
-            color,
-            province,
-            city,
-            district,
-            is_sku_mapped
-        from {{ this }}
+        select * from {{ this }}
     ),
 
     {# A product re-classified or newly in the catalogue, a platform SKU newly mapped or
