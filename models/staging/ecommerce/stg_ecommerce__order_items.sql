@@ -13,18 +13,21 @@ order_items as {{ not_materialized() }} (
         select order_item_id from order_items
         where {{ loaded_since_this() }}
     ),
-{% endif %}
 
-usable_order_items as (
-    select * from order_items
-    where
-        reject_reason is null
-        {% if is_incremental() %}
+    usable_order_items as (
+        select * from order_items
+        where
+            reject_reason is null
             and order_item_id in (
                 select keys_with_new_exports.order_item_id from keys_with_new_exports
             )
-        {% endif %}
-),
+    ),
+{% else %}
+    usable_order_items as (
+        select * from order_items
+        where reject_reason is null
+    ),
+{% endif %}
 
 deduplicated as (
     {# Order lines carry no updated_at: a repeated export is the same line, keep the first. #}

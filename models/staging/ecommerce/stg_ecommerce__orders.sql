@@ -13,18 +13,21 @@ orders as {{ not_materialized() }} (
         select order_id from orders
         where {{ loaded_since_this() }}
     ),
-{% endif %}
 
-usable_orders as (
-    select * from orders
-    where
-        reject_reason is null
-        {% if is_incremental() %}
+    usable_orders as (
+        select * from orders
+        where
+            reject_reason is null
             and order_id in (
                 select keys_with_new_exports.order_id from keys_with_new_exports
             )
-        {% endif %}
-),
+    ),
+{% else %}
+    usable_orders as (
+        select * from orders
+        where reject_reason is null
+    ),
+{% endif %}
 
 deduplicated as (
     {# A later export carries the order's newer status; exact repeats tie on updated_at. #}

@@ -13,18 +13,21 @@ receipt_lines as {{ not_materialized() }} (
         select receipt_line_id from receipt_lines
         where {{ loaded_since_this() }}
     ),
-{% endif %}
 
-usable_receipt_lines as (
-    select * from receipt_lines
-    where
-        reject_reason is null
-        {% if is_incremental() %}
+    usable_receipt_lines as (
+        select * from receipt_lines
+        where
+            reject_reason is null
             and receipt_line_id in (
                 select keys_with_new_exports.receipt_line_id from keys_with_new_exports
             )
-        {% endif %}
-),
+    ),
+{% else %}
+    usable_receipt_lines as (
+        select * from receipt_lines
+        where reject_reason is null
+    ),
+{% endif %}
 
 deduplicated as (
     select * from usable_receipt_lines

@@ -13,18 +13,21 @@ receipts as {{ not_materialized() }} (
         select receipt_id from receipts
         where {{ loaded_since_this() }}
     ),
-{% endif %}
 
-usable_receipts as (
-    select * from receipts
-    where
-        reject_reason is null
-        {% if is_incremental() %}
+    usable_receipts as (
+        select * from receipts
+        where
+            reject_reason is null
             and receipt_id in (
                 select keys_with_new_exports.receipt_id from keys_with_new_exports
             )
-        {% endif %}
-),
+    ),
+{% else %}
+    usable_receipts as (
+        select * from receipts
+        where reject_reason is null
+    ),
+{% endif %}
 
 deduplicated as (
     select * from usable_receipts
