@@ -18,15 +18,15 @@ receipt_lines as {{ not_materialized() }} (
     select * from {{ ref('stg_pos__receipt_lines') }}
 ),
 
-stores as (
+stores as {{ not_materialized() }} (
     select * from {{ ref('stg_pos__stores') }}
 ),
 
-platform_skus as (
+platform_skus as {{ not_materialized() }} (
     select * from {{ ref('stg_catalog__platform_skus') }}
 ),
 
-products as (
+products as {{ not_materialized() }} (
     select * from {{ ref('stg_catalog__products') }}
 ),
 
