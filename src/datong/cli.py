@@ -19,6 +19,8 @@ COMMANDS = {
     "evaluate": ("datong.evaluate", "Score identity resolution against the demo data's truth."),
     "bench-identity": ("datong.bench_identity", "Benchmark identity resolution at N persons."),
     "bench": ("datong.bench", "Benchmark the whole DuckDB build at N persons."),
+    "bench-day": ("datong.bench_day",
+                  "Benchmark one day's batch on top of a built history, side by side."),
     "parity": ("datong.parity", "Compare the DuckDB and the Spark warehouse model by model."),
     "publish": ("datong.publish", "Copy the marts, and only the marts, to a BI file and Parquet."),
 }

@@ -1,0 +1,356 @@
+"""`datong bench-day`: how long a night's batch takes on top of a built history, side by side.
+
+Issue #7 asks for a daily batch (one day of exports) at 1M persons in at most 30 s. This
+command measures exactly that night, for one checkout or for two side by side:
+
+1. generate N persons of demo data (or reuse `--data-dir`);
+2. cut it with `datong split --last-days K`: the history, then one batch per day;
+3. for each checkout (`--project-dir`, and `--baseline-dir` when given), in its own DuckDB
+   file: load the history batch by batch, build it in full (`dbt build --full-refresh`, as
+   `make build` does), then load the last day (`datong load --batch`, as `make load-batch`
+   does) and keep a copy of that warehouse: the state before the night's build;
+4. `--rounds` times, alternating the checkouts (baseline, candidate, baseline, ...): copy the
+   kept warehouse and time the night's `dbt build` on it (`make build-batch`: models, seeds and
+   data tests, not the unit tests; `--models-only` leaves the data tests out too).
+
+Every build is timed as bench.py times a build: wall clock, CPU time of the process tree, peak
+resident memory of the tree, and dbt's own time for every node from `run_results.json`. Running
+the same day from the same copy in alternation is what makes two checkouts comparable on a
+machine whose speed drifts (docs/scale.md). After the day is loaded, the raw rows of every
+table must equal the generator's manifest: the batches together are the whole data.
+
+Markdown and JSON land in `<reports-dir>/bench_day_<N>.{md,json}` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from datong.bench import LoadSampler, dbt_threads, node_results, raw_row_counts, summarise
+from datong.bench_identity import REPO, machine, measure_step
+
+BIN = Path(sys.executable).parent
+# The goal of issue #7 for one day of exports at 1M persons.
+GOAL_SECONDS = 30.0
+# How many models the Markdown report compares.
+TOP_MODELS = 20
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--persons", type=int, required=True, help="demo persons to generate")
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--last-days", type=int, default=1,
+                        help="days cut off the end of the data; the last one is the timed "
+                             "night, the others are loaded into the history (default 1)")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="reuse demo data generated before (its raw/ and truth/)")
+    parser.add_argument("--project-dir", type=Path, default=REPO,
+                        help="the checkout measured (default: this one)")
+    parser.add_argument("--baseline-dir", type=Path, default=None,
+                        help="a second checkout measured side by side with the first")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="times the night is built from the same copy, per checkout")
+    parser.add_argument("--models-only", action="store_true",
+                        help="build models and seeds only, without the data tests")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="directory for data, batches, warehouses, targets and logs "
+                             "(default: <reports-dir>/work_day_<persons>; 1M needs ~50 GB "
+                             "with a baseline)")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--reports-dir", type=Path, default=REPO / "reports" / "bench")
+    parser.add_argument("--label", default="",
+                        help="a suffix for the report's file names, to keep runs apart")
+
+
+def build_commands(args: argparse.Namespace, dbt: str) -> tuple[list[str], list[str]]:
+    """The history's build (`make build`) and the night's (`make build-batch`), both without
+    unit tests: their inputs are static and CI runs them; `--models-only` drops data tests."""
+    select = (["--resource-type", "model", "--resource-type", "seed"] if args.models_only
+              else ["--exclude-resource-type", "unit_test"])
+    night = [dbt, "build", "--target", "dev", "--quiet", *select]
+    return [*night[:5], "--full-refresh", *select], night
+
+
+def commit_of(project_dir: Path) -> str:
+    """The checkout's commit, with `+changes` when its tracked files differ from it."""
+    def git(*argv: str) -> str:
+        return subprocess.run(["git", "-C", str(project_dir), *argv], capture_output=True,
+                              text=True, check=False).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+class Checkout:
+    """One dbt project measured: its own warehouse, target and logs under the work dir."""
+
+    def __init__(self, label: str, project_dir: Path, workdir: Path) -> None:
+        self.label = label
+        self.project_dir = project_dir.resolve()
+        self.dir = workdir / label
+        self.before_night = self.dir / "before_night.duckdb"
+        self.night = self.dir / "night.duckdb"
+        self.target = self.dir / "target"
+        self.logs = self.dir / "step_logs"
+
+    def env(self, duckdb_path: Path) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            DATONG_DUCKDB_PATH=str(duckdb_path),
+            DATONG_TARGET="dev",
+            DBT_PROFILES_DIR=str(self.project_dir / "profiles"),
+            DBT_TARGET_PATH=str(self.target),
+            DBT_LOG_PATH=str(self.dir / "logs"),
+            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+            DO_NOT_TRACK="1",
+        )
+        return env
+
+
+def measure(name: str, command: list[str], checkout: Checkout, duckdb_path: Path) -> dict:
+    """Wall clock, CPU of the process tree and its peak memory for one step."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started_at = time.time()
+    step = measure_step(name, command, checkout.env(duckdb_path), checkout.logs,
+                        cwd=checkout.project_dir)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "name": name,
+        "started_at": started_at,
+        "seconds": round(step.seconds, 3),
+        "cpu_seconds": round(after.ru_utime - before.ru_utime
+                             + after.ru_stime - before.ru_stime, 3),
+        "peak_rss_mb": round(step.peak_rss_mb, 1),
+        "command": " ".join(command),
+    }
+
+
+def measure_build(name: str, command: list[str], checkout: Checkout, duckdb_path: Path) -> dict:
+    """A timed `dbt build` with dbt's own time per node, checked to lie inside its wall clock."""
+    started_at = time.time()
+    step = measure(name, command, checkout, duckdb_path)
+    completed_at = time.time()
+    nodes = node_results(checkout.target)
+    timed = [n for n in nodes if n["started_at"] is not None]
+    inside = [n for n in timed
+              if started_at <= n["started_at"] <= n["completed_at"] <= completed_at]
+    summary = summarise(nodes)
+    return step | {
+        "nodes": len(nodes),
+        "nodes_timed": len(timed),
+        "nodes_timed_inside_build": len(inside),
+        "model_seconds_total": round(sum(summary["model_seconds"].values()), 3),
+    } | summary
+
+
+def prepare(checkout: Checkout, batches: list[Path], history_build: list[str],
+            datong: str) -> dict[str, Any]:
+    """The history loaded and built, then the night's batch loaded: kept as `before_night`."""
+    shutil.rmtree(checkout.dir, ignore_errors=True)
+    checkout.dir.mkdir(parents=True)
+    warehouse = checkout.dir / "history.duckdb"
+    loads = [measure(f"load_{batch.name}", [datong, "load", "--raw-dir", str(batch), "--batch",
+                                            batch.name, "--target", "dev"], checkout, warehouse)
+             for batch in batches[:-1]]
+    history = measure_build("history_build", history_build, checkout, warehouse)
+    night = batches[-1]
+    day_load = measure("load_night", [datong, "load", "--raw-dir", str(night), "--batch",
+                                      night.name, "--target", "dev"], checkout, warehouse)
+    warehouse.rename(checkout.before_night)
+    return {"history_loads": loads, "history_build": history, "night_load": day_load,
+            "raw_rows_before_night": raw_row_counts(checkout.before_night)}
+
+
+def night_round(checkout: Checkout, night_build: list[str], index: int) -> dict[str, Any]:
+    """The night's build on a fresh copy of the warehouse as it stood before it."""
+    for stale in (checkout.night, checkout.night.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(checkout.before_night, checkout.night)
+    try:
+        return measure_build(f"night_{index}", night_build, checkout, checkout.night)
+    finally:
+        checkout.night.unlink(missing_ok=True)
+
+
+def batch_rows(batch: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(path).metadata.num_rows for path in batch.rglob("*.parquet"))
+
+
+def bench_day(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    from datong.split import split
+
+    datong, dbt = str(BIN / "datong"), str(BIN / "dbt")
+    data = args.data_dir or workdir / "data"
+    checkouts = [Checkout("candidate", args.project_dir, workdir)]
+    if args.baseline_dir is not None:
+        checkouts.insert(0, Checkout("baseline", args.baseline_dir, workdir))
+    history_build, night_build = build_commands(args, dbt)
+
+    started = time.perf_counter()
+    with LoadSampler() as load:
+        generate = None
+        if args.data_dir is None:
+            generate = measure("generate", [datong, "generate", "--persons", str(args.persons),
+                                            "--seed", str(args.seed), "--out", str(data)],
+                               checkouts[-1], workdir / "unused.duckdb")
+        batches_dir = workdir / "batches"
+        shutil.rmtree(batches_dir, ignore_errors=True)
+        split_started = time.perf_counter()
+        names = split(data / "raw", batches_dir, last_days=args.last_days,
+                      report=lambda line: None)
+        split_seconds = time.perf_counter() - split_started
+        batches = [batches_dir / name for name in names]
+        prepared = {c.label: prepare(c, batches, history_build, datong) for c in checkouts}
+        rounds: dict[str, list[dict[str, Any]]] = {c.label: [] for c in checkouts}
+        for index in range(1, args.rounds + 1):
+            for checkout in checkouts:
+                rounds[checkout.label].append(night_round(checkout, night_build, index))
+    total_seconds = time.perf_counter() - started
+
+    manifest = json.loads((data / "truth" / "manifest.json").read_text())
+    results = []
+    for checkout in checkouts:
+        nights = rounds[checkout.label]
+        history = prepared[checkout.label]["history_build"]
+        median = statistics.median(n["seconds"] for n in nights)
+        results.append({
+            "label": checkout.label,
+            "project_dir": str(checkout.project_dir),
+            "commit": commit_of(checkout.project_dir),
+            **prepared[checkout.label],
+            "nights": nights,
+            "night_median_seconds": round(median, 3),
+            "night_share_of_history": round(median / history["seconds"], 3),
+            "raw_rows_match_manifest":
+                prepared[checkout.label]["raw_rows_before_night"] == manifest["rows"],
+        })
+        if not args.keep:
+            shutil.rmtree(checkout.dir, ignore_errors=True)
+    return {
+        "persons": args.persons,
+        "seed": args.seed,
+        "last_days": args.last_days,
+        "rounds": args.rounds,
+        "history_command": " ".join(history_build),
+        "night_command": " ".join(night_build),
+        "machine": machine() | {"dbt_threads": dbt_threads(checkouts[-1].project_dir)},
+        "load_average_1m": load.summary(),
+        "total_seconds": round(total_seconds, 3),
+        "generate": generate,
+        "split_seconds": round(split_seconds, 3),
+        "batches": {batch.name: batch_rows(batch) for batch in batches},
+        "goal_seconds": GOAL_SECONDS,
+        "checkouts": results,
+        "manifest_rows": manifest["rows"],
+    }
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    mach, load = report["machine"], report["load_average_1m"]
+    checkouts = report["checkouts"]
+    night_batch = list(report["batches"])[-1]
+    lines = [
+        f"# Night benchmark: one day on top of the history, {report['persons']:,} persons "
+        f"(seed {report['seed']})",
+        "",
+        f"Machine: {mach['cpus']} cores, {mach['memory_gib']} GiB, {mach['platform']}, "
+        f"dbt threads {mach['dbt_threads']}. Load average (1 min) during the run: "
+        f"min {load['min']}, mean {load['mean']}, max {load['max']}.",
+        "",
+        f"Batches (`datong split --last-days {report['last_days']}`, raw rows): "
+        + ", ".join(f"{name} {rows:,}" for name, rows in report["batches"].items())
+        + f". The night is {night_batch}.",
+        "",
+        f"History: `{report['history_command']}`. Night: `{report['night_command']}`, "
+        f"{report['rounds']} round(s) per checkout from the same copy, alternating. "
+        f"Goal for the night: {report['goal_seconds']:.0f} s.",
+        "",
+        "| | " + " | ".join(f"{c['label']} ({c['commit']})" for c in checkouts) + " |",
+        "|---|" + "---:|" * len(checkouts),
+    ]
+
+    def row(title: str, values: list[str]) -> None:
+        lines.append(f"| {title} | " + " | ".join(values) + " |")
+
+    row("history build, wall / CPU (s)", [
+        f"{c['history_build']['seconds']:.1f} / {c['history_build']['cpu_seconds']:.1f}"
+        for c in checkouts])
+    row("night load (s)", [f"{c['night_load']['seconds']:.1f}" for c in checkouts])
+    row("night build, wall per round (s)", [
+        ", ".join(f"{n['seconds']:.1f}" for n in c["nights"]) for c in checkouts])
+    row("night build, CPU per round (s)", [
+        ", ".join(f"{n['cpu_seconds']:.1f}" for n in c["nights"]) for c in checkouts])
+    row("night build, median wall (s)", [f"**{c['night_median_seconds']:.1f}**"
+                                          for c in checkouts])
+    row("night / history", [f"{100 * c['night_share_of_history']:.0f}%" for c in checkouts])
+    row(f"night within {report['goal_seconds']:.0f} s", [
+        "yes" if c["night_median_seconds"] <= report["goal_seconds"] else "no"
+        for c in checkouts])
+    row("peak memory, night (MiB)", [
+        f"{max(n['peak_rss_mb'] for n in c['nights']):,.0f}" for c in checkouts])
+    row("raw rows equal the manifest", [
+        "yes" if c["raw_rows_match_manifest"] else "NO" for c in checkouts])
+    def median_kind(checkout: dict[str, Any], kind: str) -> float:
+        return statistics.median(night["kinds"].get(kind, {}).get("seconds", 0.0)
+                                 for night in checkout["nights"])
+
+    for kind in ("model", "test"):
+        row(f"night, dbt's time of {kind}s (s, median)",
+            [f"{median_kind(c, kind):.1f}" for c in checkouts])
+    layers = sorted({layer for c in checkouts for n in c["nights"] for layer in n["layer_seconds"]})
+    for layer in layers:
+        row(f"night, {layer} models (s, median)", [
+            f"{statistics.median(n['layer_seconds'].get(layer, 0.0) for n in c['nights']):.1f}"
+            for c in checkouts])
+
+    def median_model(checkout: dict[str, Any], name: str) -> float:
+        return statistics.median(n["model_seconds"].get(name, 0.0) for n in checkout["nights"])
+
+    last = checkouts[-1]
+    names = sorted(last["nights"][0]["model_seconds"], key=lambda m: median_model(last, m),
+                   reverse=True)[:TOP_MODELS]
+    lines += ["", f"The night's slowest {TOP_MODELS} models of the {last['label']} "
+              "(dbt's time, median of the rounds, s):", "",
+              "| model | " + " | ".join(c["label"] for c in checkouts) + " |",
+              "|---|" + "---:|" * len(checkouts)]
+    for name in names:
+        row(name, [f"{median_model(c, name):.2f}" for c in checkouts])
+    failures = {c["label"]: sorted({f for n in c["nights"] for f in n["failures"]})
+                for c in checkouts}
+    if any(failures.values()):
+        lines += ["", "Failed nodes: " + "; ".join(
+            f"{label}: {', '.join(names)}" for label, names in failures.items() if names)]
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    reports_dir = args.reports_dir.resolve()
+    workdir = (args.workdir or reports_dir / f"work_day_{args.persons}").resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        report = bench_day(args, workdir)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    stem = reports_dir / f"bench_day_{args.persons}{'_' + args.label if args.label else ''}"
+    markdown = render_markdown(report)
+    stem.with_suffix(".md").write_text(markdown)
+    stem.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
+    print(markdown)
+    print(f"written {stem}.md and {stem}.json")
+    ok = all(c["raw_rows_match_manifest"] and not any(n["failures"] for n in c["nights"])
+             and not c["history_build"]["failures"] for c in report["checkouts"])
+    return 0 if ok else 1

@@ -1,0 +1,104 @@
+"""`datong bench-day` on a tiny run: one night on top of the history, two checkouts side by
+side, and the figures it reports are taken from real builds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from datong import bench_day
+from datong.bench_identity import REPO
+
+from conftest import parse_command
+
+PERSONS = 300
+ROUNDS = 2
+
+
+@pytest.fixture(scope="module")
+def night_report(tmp_path_factory):
+    reports_dir = tmp_path_factory.mktemp("reports")
+    workdir = tmp_path_factory.mktemp("work")
+    # This checkout against itself: the side-by-side path without a second clone.
+    args = parse_command(bench_day, "--persons", str(PERSONS), "--seed", "11", "--models-only",
+                         "--baseline-dir", str(REPO), "--rounds", str(ROUNDS),
+                         "--workdir", str(workdir), "--reports-dir", str(reports_dir),
+                         "--keep")
+    assert bench_day.run(args) == 0
+    stem = reports_dir / f"bench_day_{PERSONS}"
+    return {
+        "json": json.loads(stem.with_suffix(".json").read_text()),
+        "markdown": stem.with_suffix(".md").read_text(),
+        "workdir": workdir,
+    }
+
+
+def test_the_batches_together_are_the_whole_data(night_report):
+    report = night_report["json"]
+    batches = report["batches"]
+    assert list(batches) == ["batch_001", "batch_002"]
+    # The night is a small part of the data, and nothing is lost in the cut.
+    assert 0 < batches["batch_002"] < batches["batch_001"] / 10
+    assert sum(batches.values()) == sum(report["manifest_rows"].values())
+    for checkout in report["checkouts"]:
+        assert checkout["raw_rows_before_night"] == report["manifest_rows"]
+        assert checkout["raw_rows_match_manifest"] is True
+
+
+def test_checkouts_alternate_from_the_same_copy(night_report):
+    report = night_report["json"]
+    checkouts = report["checkouts"]
+    assert [c["label"] for c in checkouts] == ["baseline", "candidate"]
+    nights = sorted(((night["started_at"], c["label"]) for c in checkouts
+                     for night in c["nights"]))
+    assert [label for _, label in nights] == ["baseline", "candidate"] * ROUNDS
+    for checkout in checkouts:
+        # The kept warehouse is the state before the night: no night wrote to it.
+        kept = night_report["workdir"] / checkout["label"] / "before_night.duckdb"
+        assert kept.stat().st_mtime <= min(n["started_at"] for n in checkout["nights"])
+        assert not (night_report["workdir"] / checkout["label"] / "night.duckdb").exists()
+
+
+def test_every_model_is_built_and_timed_each_night(night_report):
+    report = night_report["json"]
+    for checkout in report["checkouts"]:
+        history = checkout["history_build"]
+        assert history["failures"] == []
+        assert len(history["model_seconds"]) > 40
+        for night in checkout["nights"]:
+            assert night["failures"] == []
+            assert set(night["model_seconds"]) == set(history["model_seconds"])
+            assert night["nodes_timed_inside_build"] == night["nodes_timed"] > 40
+            threads = report["machine"]["dbt_threads"]
+            assert 0 < night["model_seconds_total"] <= threads * night["seconds"]
+            assert 0 < night["cpu_seconds"] <= report["machine"]["cpus"] * night["seconds"] + 1
+            assert night["peak_rss_mb"] > 50
+        median = checkout["night_median_seconds"]
+        assert min(n["seconds"] for n in checkout["nights"]) <= median <= max(
+            n["seconds"] for n in checkout["nights"])
+        assert checkout["night_share_of_history"] == pytest.approx(
+            median / history["seconds"], abs=1e-3)
+
+
+def test_the_markdown_shows_both_checkouts(night_report):
+    markdown = night_report["markdown"]
+    assert f"one day on top of the history, {PERSONS:,} persons" in markdown
+    assert "| | baseline (" in markdown and "| candidate (" in markdown
+    assert "| night build, median wall (s) |" in markdown
+    nights = night_report["json"]["checkouts"][-1]["nights"]
+    slowest = max(nights[0]["model_seconds"], key=lambda name: sorted(
+        night["model_seconds"][name] for night in nights)[(len(nights) - 1) // 2])
+    assert f"| {slowest} |" in markdown
+
+
+@pytest.mark.parametrize("flags, selection", [
+    ([], ["--exclude-resource-type", "unit_test"]),
+    (["--models-only"], ["--resource-type", "model", "--resource-type", "seed"]),
+])
+def test_the_history_is_built_in_full_and_the_night_as_make_build_batch(flags, selection):
+    args = parse_command(bench_day, "--persons", "10", *flags)
+    history, night = bench_day.build_commands(args, "dbt")
+    assert history == ["dbt", "build", "--target", "dev", "--quiet", "--full-refresh",
+                       *selection]
+    assert night == ["dbt", "build", "--target", "dev", "--quiet", *selection]
