@@ -30,8 +30,10 @@
                 select
                     identifier_id,
                     customer_id,
+                    {#- One row per identifier and build (customer_change_id is unique):
+                        one sort key, which DuckDB takes by an aggregate. #}
                     row_number() over (
-                        partition by identifier_id order by changed_at desc, change_kind asc
+                        partition by identifier_id order by changed_at desc
                     ) as change_rank
                 from {{ found.relation }}
             ) as latest_changes

@@ -39,14 +39,17 @@ current_mapping as (
 
 previous_mapping as (
     {% if is_incremental() %}
-        {# A removed identifier's latest row has no customer: it is not in the mapping. #}
+        {# A removed identifier's latest row has no customer: it is not in the mapping. A
+           build writes one row per identifier (customer_change_id is unique), so the
+           latest is the one of the newest changed_at; one sort key lets DuckDB take it by
+           an aggregate instead of sorting every identifier's rows. #}
         select
             identifier_id,
             customer_id
         from (
             select * from {{ this }}
             qualify row_number() over (
-                partition by identifier_id order by changed_at desc, change_kind asc
+                partition by identifier_id order by changed_at desc
             ) = 1
         ) as latest_changes
         where customer_id is not null
@@ -74,6 +77,19 @@ moves as (
         or current_mapping.customer_id <> previous_mapping.customer_id
 ),
 
+{# The figures below are needed only for the customers that a move names: each is grouped by
+   that customer, so keeping only those customers before grouping gives the same figures,
+   at the cost of the night's moves rather than of every identifier. #}
+moved_customers as (
+    select customer_id from moves
+    where customer_id is not null
+),
+
+moved_previous_customers as (
+    select previous_customer_id from moves
+    where previous_customer_id is not null
+),
+
 {# Every previous customer lives on under as many current customers as it has now. #}
 previous_spread as (
     select
@@ -82,6 +98,10 @@ previous_spread as (
     from previous_mapping
     inner join current_mapping
         on previous_mapping.identifier_id = current_mapping.identifier_id
+    where
+        previous_mapping.customer_id in (
+            select moved_previous_customers.previous_customer_id from moved_previous_customers
+        )
     group by 1
 ),
 
@@ -92,6 +112,10 @@ current_sources as (
     from current_mapping
     inner join previous_mapping
         on current_mapping.identifier_id = previous_mapping.identifier_id
+    where
+        current_mapping.customer_id in (
+            select moved_customers.customer_id from moved_customers
+        )
     group by 1
 ),
 
@@ -104,7 +128,9 @@ merge_evidence as (
         on evidence.identifier_a_id = previous_a.identifier_id
     inner join previous_mapping as previous_b
         on evidence.identifier_b_id = previous_b.identifier_id
-    where previous_a.customer_id <> previous_b.customer_id
+    where
+        previous_a.customer_id <> previous_b.customer_id
+        and evidence.customer_id in (select moved_customers.customer_id from moved_customers)
     group by 1
 ),
 
@@ -115,6 +141,10 @@ split_cuts as (
     from cut_edges
     inner join previous_mapping
         on cut_edges.identifier_a_id = previous_mapping.identifier_id
+    where
+        previous_mapping.customer_id in (
+            select moved_previous_customers.previous_customer_id from moved_previous_customers
+        )
     group by 1
 ),
 
