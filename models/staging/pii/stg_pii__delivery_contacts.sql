@@ -2,7 +2,11 @@
     Restricted: the consignee of each staged online order (buyer id, name, phone, street
     address), from the same raw row that `stg_ecommerce__orders` kept (its latest export),
     keyed like it and carrying its pseudonyms for joining.
+    Kept up to date by key (docs/incremental.md, "Rebuilt by key"): an incremental run
+    rewrites the orders staged since its last build and the orders whose erasure changed.
 #}
+{{ config(**incremental_by_key('order_id')) }}
+
 with
 
 orders as {{ not_materialized() }} (
@@ -40,6 +44,41 @@ erased_orders as (
             and orders.receiver_phone_pseudonym = erased_identifiers.identifier_value
 ),
 
+{% if is_incremental() %}
+    {# A row depends on its staged order, the raw row that order kept, and whether it is
+       erased: the orders written in staging since this model's newest row, and those whose
+       erasure differs from the stored row's (an erasure, or a merge into or a split from an
+       erased customer). Every other stored row stays. #}
+    stored_erased_orders as (
+        select order_id from {{ this }}
+        where is_erased
+    ),
+
+    erasure_changed_orders as (
+        select coalesce(erased_orders.order_id, stored_erased_orders.order_id) as order_id
+        from erased_orders
+        full outer join stored_erased_orders
+            on erased_orders.order_id = stored_erased_orders.order_id
+        where erased_orders.order_id is null or stored_erased_orders.order_id is null
+    ),
+
+    orders_rebuilt as (
+        select order_id from orders
+        where {{ written_since_this() }}
+        union distinct
+        select order_id from erasure_changed_orders
+    ),
+
+    orders_selected as (
+        select * from orders
+        where order_id in (select orders_rebuilt.order_id from orders_rebuilt)
+    ),
+{% else %}
+    orders_selected as (
+        select * from orders
+    ),
+{% endif %}
+
 joined as (
     select
         orders.order_id,
@@ -53,7 +92,7 @@ joined as (
         orders.receiver_city,
         orders.receiver_district,
         {{ clean_text('raw_orders.receiver_address') }} as receiver_address
-    from orders
+    from orders_selected as orders
     inner join raw_orders
         on
             orders._source_file = raw_orders._source_file
@@ -90,7 +129,10 @@ final as (
             when not is_erased and not {{ has_broken_encoding('receiver_address') }}
                 then receiver_address
         end as receiver_address,
-        is_erased
+        is_erased,
+
+        -- lineage
+        {{ built_at() }} as _built_at
     from blanked
 )
 
