@@ -113,7 +113,7 @@ parity: install
 test: export DATONG_PARITY := 1
 test: install lint generate load build lint-incremental test-spark pytest
 
-# Generate PERSONS persons, load and build them on DuckDB in reports/bench/work_<PERSONS>, and
+# Generate PERSONS persons, load and build them on DuckDB in reports/bench/work_bench_<PERSONS>, and
 # write the per-model times, wall time, peak memory and raw row counts to
 # reports/bench/bench_<PERSONS>.{md,json}. Never touches the demo warehouse.
 BENCH_DIR ?= reports/bench

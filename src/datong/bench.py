@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--workdir", type=Path, default=None,
                         help="directory for the data, warehouse, dbt target and logs "
-                             "(default: <reports-dir>/work_<persons>)")
+                             "(default: <reports-dir>/work_bench_<persons>)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the work directory (data and warehouse) after the run")
     parser.add_argument("--data-dir", type=Path, default=None,
@@ -336,20 +336,27 @@ def render_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(args: argparse.Namespace) -> int:
+def run_and_report(args: argparse.Namespace, name: str, measure, render) -> dict[str, Any]:
+    """Run `measure(args, workdir)` in its work directory (removed afterwards unless `--keep`)
+    and write its report as `<reports-dir>/<name>_<persons>[_<label>].{md,json}`."""
     reports_dir = args.reports_dir.resolve()
-    workdir = (args.workdir or reports_dir / f"work_{args.persons}").resolve()
+    workdir = (args.workdir or reports_dir / f"work_{name}_{args.persons}").resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        report = bench(args, workdir)
+        report = measure(args, workdir)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
     reports_dir.mkdir(parents=True, exist_ok=True)
-    stem = reports_dir / f"bench_{args.persons}{'_' + args.label if args.label else ''}"
-    markdown = render_markdown(report)
+    stem = reports_dir / f"{name}_{args.persons}{'_' + args.label if args.label else ''}"
+    markdown = render(report)
     stem.with_suffix(".md").write_text(markdown)
     stem.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
     print(markdown)
     print(f"written {stem}.md and {stem}.json")
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
+    report = run_and_report(args, "bench", bench, render_markdown)
     return 0 if report["raw_rows_match_manifest"] and not report["build"]["failures"] else 1

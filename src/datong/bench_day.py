@@ -36,7 +36,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from datong.bench import LoadSampler, dbt_threads, node_results, raw_row_counts, summarise
+from datong.bench import (
+    LoadSampler,
+    dbt_threads,
+    node_results,
+    raw_row_counts,
+    run_and_report,
+    summarise,
+)
 from datong.bench_identity import REPO, machine, measure_step
 
 BIN = Path(sys.executable).parent
@@ -64,7 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="build models and seeds only, without the data tests")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="directory for data, batches, warehouses, targets and logs "
-                             "(default: <reports-dir>/work_day_<persons>; 1M needs ~50 GB "
+                             "(default: <reports-dir>/work_bench_day_<persons>; 1M needs ~50 GB "
                              "with a baseline)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--reports-dir", type=Path, default=REPO / "reports" / "bench")
@@ -336,21 +343,7 @@ def render_markdown(report: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    reports_dir = args.reports_dir.resolve()
-    workdir = (args.workdir or reports_dir / f"work_day_{args.persons}").resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        report = bench_day(args, workdir)
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    stem = reports_dir / f"bench_day_{args.persons}{'_' + args.label if args.label else ''}"
-    markdown = render_markdown(report)
-    stem.with_suffix(".md").write_text(markdown)
-    stem.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
-    print(markdown)
-    print(f"written {stem}.md and {stem}.json")
+    report = run_and_report(args, "bench_day", bench_day, render_markdown)
     ok = all(c["raw_rows_match_manifest"] and not any(n["failures"] for n in c["nights"])
              and not c["history_build"]["failures"] for c in report["checkouts"])
     return 0 if ok else 1
