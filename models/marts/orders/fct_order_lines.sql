@@ -32,17 +32,45 @@ products as {{ not_materialized() }} (
 
 {% if is_incremental() %}
     {# Rebuilt by key (docs/incremental.md): every line of the orders rebuilt in fct_orders or
-       with a new line since this model's last build, or with a line whose catalogue or store
-       attributes are no longer today's; of the sales those orders return (a return marks the
+       with a new line since this model's last build, or with a line whose SKU, catalogue or
+       store attributes are no longer today's; of the sales those orders return (a return marks the
        sale's lines of its SKUs returned); and of every return of those sales (whose lines say
        which of the sale's lines are returned). Every other stored row stays. #}
-    stored_lines as (
+    stored_lines as {{ not_materialized() }} (
         select * from {{ this }}
     ),
 
-    {# A product re-classified or newly in the catalogue, a platform SKU newly mapped or
-       mapped to another SKU (also taken when the line carried its own SKU: rebuilt, not
-       changed), a store's address corrected. #}
+    {# An online line's SKU is its own, else the catalogue's mapping of its platform SKU.
+       Where the stored SKU is not today's mapping (a SKU newly mapped, mapped to another or
+       no longer mapped, or a line carrying its own SKU), the line's own SKU decides whether
+       the stored one is still right. #}
+    sku_candidates as (
+        select
+            stored_lines.order_line_id,
+            stored_lines.order_id,
+            stored_lines.sku_code,
+            platform_skus.sku_code as mapped_sku_code
+        from stored_lines
+        left join platform_skus
+            on
+                stored_lines.platform = platform_skus.platform
+                and stored_lines.platform_sku_id = platform_skus.platform_sku_id
+        where
+            stored_lines.platform_sku_id is not null
+            and stored_lines.sku_code is distinct from platform_skus.sku_code
+    ),
+
+    orders_with_changed_sku as (
+        select sku_candidates.order_id
+        from sku_candidates
+        inner join order_items
+            on sku_candidates.order_line_id = order_items.order_item_id
+        where
+            sku_candidates.sku_code
+            is distinct from coalesce(order_items.sku_code, sku_candidates.mapped_sku_code)
+    ),
+
+    {# A product re-classified or newly in the catalogue, a store's address corrected. #}
     orders_with_changed_reference as (
         select stored_lines.order_id
         from stored_lines
@@ -50,10 +78,6 @@ products as {{ not_materialized() }} (
             on stored_lines.sku_code = products.sku_code
         left join stores
             on stored_lines.store_id = stores.store_id
-        left join platform_skus
-            on
-                stored_lines.platform = platform_skus.platform
-                and stored_lines.platform_sku_id = platform_skus.platform_sku_id
         where
             stored_lines.is_sku_mapped != (products.sku_code is not null)
             or stored_lines.spu_code is distinct from products.spu_code
@@ -72,10 +96,6 @@ products as {{ not_materialized() }} (
                     or stored_lines.district is distinct from stores.district
                 )
             )
-            or (
-                platform_skus.sku_code is not null
-                and stored_lines.sku_code is distinct from platform_skus.sku_code
-            )
     ),
 
     orders_touched as (
@@ -89,6 +109,8 @@ products as {{ not_materialized() }} (
         where {{ written_since_this() }}
         union distinct
         select order_id from orders_with_changed_reference
+        union distinct
+        select order_id from orders_with_changed_sku
     ),
 
     sales_touched as (
