@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -26,6 +27,22 @@ def parse_command(module, *argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     module.add_arguments(parser)
     return parser.parse_args(list(argv))
+
+
+def run_bench_command(module, name: str, tmp_path_factory, *argv: str) -> dict:
+    """Run a bench command (`datong bench`, `bench-day`) in temporary directories, keeping its
+    work directory, and return its JSON and Markdown reports and that directory."""
+    reports_dir = tmp_path_factory.mktemp("reports")
+    workdir = tmp_path_factory.mktemp("work")
+    args = parse_command(module, *argv, "--workdir", str(workdir),
+                         "--reports-dir", str(reports_dir), "--keep")
+    assert module.run(args) == 0
+    stem = reports_dir / f"{name}_{args.persons}"
+    return {
+        "json": json.loads(stem.with_suffix(".json").read_text()),
+        "markdown": stem.with_suffix(".md").read_text(),
+        "workdir": workdir,
+    }
 
 
 @pytest.fixture(scope="session")

@@ -9,24 +9,15 @@ import pytest
 from datong import bench
 from datong.contract import TABLES
 
-from conftest import parse_command
+from conftest import parse_command, run_bench_command
 
 PERSONS = 300
 
 
 @pytest.fixture(scope="module")
 def bench_report(tmp_path_factory):
-    reports_dir = tmp_path_factory.mktemp("reports")
-    workdir = tmp_path_factory.mktemp("work")
-    args = parse_command(bench, "--persons", str(PERSONS), "--seed", "11", "--models-only",
-                         "--workdir", str(workdir), "--reports-dir", str(reports_dir), "--keep")
-    assert bench.run(args) == 0
-    stem = reports_dir / f"bench_{PERSONS}"
-    return {
-        "json": json.loads(stem.with_suffix(".json").read_text()),
-        "markdown": stem.with_suffix(".md").read_text(),
-        "workdir": workdir,
-    }
+    return run_bench_command(bench, "bench", tmp_path_factory, "--persons", str(PERSONS),
+                             "--seed", "11", "--models-only")
 
 
 def test_report_structure(bench_report):

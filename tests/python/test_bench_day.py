@@ -3,14 +3,12 @@ side, and the figures it reports are taken from real builds."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from datong import bench_day
 from datong.bench_identity import REPO
 
-from conftest import parse_command
+from conftest import parse_command, run_bench_command
 
 PERSONS = 300
 ROUNDS = 2
@@ -18,20 +16,10 @@ ROUNDS = 2
 
 @pytest.fixture(scope="module")
 def night_report(tmp_path_factory):
-    reports_dir = tmp_path_factory.mktemp("reports")
-    workdir = tmp_path_factory.mktemp("work")
     # This checkout against itself: the side-by-side path without a second clone.
-    args = parse_command(bench_day, "--persons", str(PERSONS), "--seed", "11", "--models-only",
-                         "--baseline-dir", str(REPO), "--rounds", str(ROUNDS),
-                         "--workdir", str(workdir), "--reports-dir", str(reports_dir),
-                         "--keep")
-    assert bench_day.run(args) == 0
-    stem = reports_dir / f"bench_day_{PERSONS}"
-    return {
-        "json": json.loads(stem.with_suffix(".json").read_text()),
-        "markdown": stem.with_suffix(".md").read_text(),
-        "workdir": workdir,
-    }
+    return run_bench_command(bench_day, "bench_day", tmp_path_factory, "--persons", str(PERSONS),
+                             "--seed", "11", "--models-only", "--baseline-dir", str(REPO),
+                             "--rounds", str(ROUNDS))
 
 
 def test_the_batches_together_are_the_whole_data(night_report):
