@@ -32,20 +32,30 @@ linked as (
         on components.component_node_id = customer_ids.component_node_id
 ),
 
-weak_identifier_customers as (
+{# The sightings of weak identifiers first (about a ninth of all sightings): joined to every
+    record's anchor before this narrowing, they cost twice the time and spilled. #}
+weak_sightings as {{ materialized() }} (
     select
         sightings.identifier_id,
-        min(linked.customer_id) as customer_id
+        sightings.source_model,
+        sightings.source_record_id
     from sightings
     inner join identifiers
         on sightings.identifier_id = identifiers.identifier_id
+    where identifiers.strength = 'weak'
+),
+
+weak_identifier_customers as (
+    select
+        weak_sightings.identifier_id,
+        min(linked.customer_id) as customer_id
+    from weak_sightings
     inner join anchors
         on
-            sightings.source_model = anchors.source_model
-            and sightings.source_record_id = anchors.source_record_id
+            weak_sightings.source_model = anchors.source_model
+            and weak_sightings.source_record_id = anchors.source_record_id
     inner join linked
         on anchors.anchor_identifier_id = linked.identifier_id
-    where identifiers.strength = 'weak'
     group by 1
     having count(distinct linked.customer_id) = 1
 ),
