@@ -25,29 +25,42 @@ linkable_sightings as (
 ),
 
 {# A record carries each identifier once (one per carrier column, each of its own type), so
-    (priority, identifier_id) names one sighting: the first by that order, found by an
-    aggregate instead of a window that sorts every partition. #}
+    (priority, identifier_id) names one sighting: the first by that order is the smallest
+    `anchor_key`, the priority padded to a fixed width (the seed's test bounds it) followed by
+    the id. Its `min` is an aggregate over strings, cheaper than a window that sorts every
+    partition or a `min` of a struct compared field by field. Every sighting of a record
+    carries the record's own time (`int_identity_sightings_extracted`), so the anchor's is
+    their `min`. #}
+linkable_keyed as (
+    select
+        source_model,
+        source_record_id,
+        {{ dbt.concat([
+            "lpad(cast(priority as " ~ dbt.type_string() ~ "), 4, '0')",
+            "identifier_id",
+        ]) }} as anchor_key,
+        seen_at
+    from linkable_sightings
+),
+
 first_linkable as (
     select
         source_model,
         source_record_id,
-        {{ datong.min_struct([
-            ('priority', 'priority'),
-            ('identifier_id', 'identifier_id'),
-            ('anchor_seen_at', 'seen_at'),
-        ]) }} as anchor,
+        min(anchor_key) as anchor_key,
+        min(seen_at) as seen_at,
         count(*) as linkable_identifier_count
-    from linkable_sightings
+    from linkable_keyed
     group by 1, 2
 ),
 
 anchored as (
     select
-        first_linkable.source_model,
-        first_linkable.source_record_id,
-        first_linkable.anchor.identifier_id as anchor_identifier_id,
-        first_linkable.linkable_identifier_count,
-        first_linkable.anchor.anchor_seen_at as seen_at
+        source_model,
+        source_record_id,
+        substring(anchor_key, 5) as anchor_identifier_id,
+        linkable_identifier_count,
+        seen_at
     from first_linkable
 )
 
