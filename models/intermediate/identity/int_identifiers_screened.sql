@@ -31,14 +31,14 @@ blocked_values as (
     group by 1, 2
 ),
 
-{# `identifier_id` is `<type>:<scope>:<value>` (int_identity_sightings_extracted): grouping by
-    the three short parts and writing the id once per identifier is cheaper than grouping by
-    the long id and its parts. #}
+{# `identifier_id` is `<type>:<scope>:<value>` (int_identity_sightings_extracted), and the
+    sightings keep no value column: the value is what follows the type, the scope and their
+    two colons. #}
 identifier_sightings as (
     select
+        identifier_id,
         identifier_type,
         identifier_scope,
-        identifier_value,
         count(*) as sighting_count,
         min(seen_at) as first_seen_at,
         max(seen_at) as last_seen_at
@@ -48,11 +48,13 @@ identifier_sightings as (
 
 identifiers as (
     select
-        {{ dbt.concat(["identifier_type", "':'", "identifier_scope", "':'", "identifier_value"]) }}
-            as identifier_id,
+        identifier_id,
         identifier_type,
         identifier_scope,
-        identifier_value,
+        substring(
+            identifier_id,
+            {{ dbt.length('identifier_type') }} + {{ dbt.length('identifier_scope') }} + 3
+        ) as identifier_value,
         sighting_count,
         first_seen_at,
         last_seen_at

@@ -305,6 +305,9 @@ all_sightings as (
     select * from coupon_sightings
 ),
 
+{# The value is written once, inside `identifier_id`: a column of its own would repeat the
+    widest part of the widest identity table (docs/scale.md, "Sightings without the value");
+    `int_identifiers_screened` takes it back out, once per identifier. #}
 identified as (
     select
         source_model,
@@ -314,7 +317,6 @@ identified as (
         carrier_column,
         identifier_type,
         identifier_scope,
-        identifier_value,
         store_id,
         seen_at
     from all_sightings
