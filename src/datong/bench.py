@@ -14,7 +14,8 @@ the CPU time of that tree, which other work on the machine hardly changes. From
 dbt's `run_results.json` come each model's own execution time and its start and end; the
 report checks that they lie inside the build step's wall clock. Raw row counts are counted in
 the loaded warehouse and compared with the generator's manifest. The machine's load average is
-sampled during the run: other work on the same cores slows every step.
+sampled during the run: other work on the same cores slows every step. So is DuckDB's spill
+directory beside the warehouse: the report names the nodes that ran while it grew.
 
 Markdown and JSON land in `<reports-dir>/bench_<N>.{md,json}` (default `reports/bench/`,
 git-ignored).
@@ -65,21 +66,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a suffix for the report's file names, to keep runs apart")
 
 
-class LoadSampler:
-    """The machine's 1-minute load average, sampled every few seconds while a run lasts."""
+class PeriodicSampler:
+    """Reads a value every `interval` seconds in a thread while the `with` block lasts,
+    keeping (epoch seconds, value) pairs; one more reading when the block ends."""
 
-    def __init__(self, interval: float = 5.0) -> None:
+    def __init__(self, interval: float) -> None:
         self.interval = interval
-        self.samples: list[float] = []
+        self.samples: list[tuple[float, float]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def read(self) -> float:
+        raise NotImplementedError
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.samples.append(os.getloadavg()[0])
+            self.samples.append((time.time(), self.read()))
             self._stop.wait(self.interval)
+        self.samples.append((time.time(), self.read()))
 
-    def __enter__(self) -> LoadSampler:
+    def __enter__(self):
         self._thread.start()
         return self
 
@@ -87,13 +93,63 @@ class LoadSampler:
         self._stop.set()
         self._thread.join()
 
+
+class LoadSampler(PeriodicSampler):
+    """The machine's 1-minute load average, sampled every few seconds while a run lasts."""
+
+    def __init__(self, interval: float = 5.0) -> None:
+        super().__init__(interval)
+
+    def read(self) -> float:
+        return os.getloadavg()[0]
+
     def summary(self) -> dict[str, float]:
-        samples = self.samples or [os.getloadavg()[0]]
+        values = [value for _, value in self.samples] or [self.read()]
         return {
-            "min": round(min(samples), 2),
-            "mean": round(sum(samples) / len(samples), 2),
-            "max": round(max(samples), 2),
+            "min": round(min(values), 2),
+            "mean": round(sum(values) / len(values), 2),
+            "max": round(max(values), 2),
         }
+
+
+class SpillSampler(PeriodicSampler):
+    """Bytes in DuckDB's spill directory (`<warehouse>.tmp`, where it writes what exceeds its
+    `memory_limit`), sampled twice a second. DuckDB spills without a word in dbt's output, and
+    a query that spills is one whose plan or memory to look at (docs/scale.md)."""
+
+    def __init__(self, directory: Path, interval: float = 0.5) -> None:
+        super().__init__(interval)
+        self.directory = directory
+
+    def read(self) -> float:
+        total = 0
+        for path in self.directory.glob("**/*") if self.directory.is_dir() else []:
+            try:
+                total += path.stat().st_size if path.is_file() else 0
+            except FileNotFoundError:  # removed by DuckDB while listed
+                pass
+        return float(total)
+
+    def peak_mb(self) -> float:
+        return round(max((value for _, value in self.samples), default=0.0) / 2**20, 1)
+
+
+def spilling_nodes(samples: list[tuple[float, float]],
+                   nodes: list[dict[str, Any]]) -> dict[str, float]:
+    """The nodes that ran while the spill directory grew, with how much it grew (MiB) between
+    the readings taken during their run (a node shorter than two readings is not seen).
+    Growth, not size: DuckDB may keep a spill file after the query that wrote it. With several
+    dbt threads, a node running beside the one that spilled is named too."""
+    grown: dict[str, float] = {}
+    for node in nodes:
+        start, end = node["started_at"], node["completed_at"]
+        if start is None or end is None:
+            continue
+        readings = [value for at, value in samples if start <= at <= end]
+        growth = sum(max(b - a, 0.0) for a, b in zip(readings, readings[1:]))
+        if growth > 0:
+            grown[node["name"]] = round(growth / 2**20, 1)
+    return dict(sorted(grown.items(), key=lambda kv: kv[1], reverse=True))
 
 
 def _parse_time(text: str | None) -> float | None:
@@ -235,7 +291,7 @@ def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 
     steps = []
     started = time.perf_counter()
-    with LoadSampler() as load:
+    with LoadSampler() as load, SpillSampler(duckdb_path.with_suffix(".duckdb.tmp")) as spill:
         if args.data_dir is None:
             steps.append(measure("generate", [datong, "generate", "--persons",
                                               str(args.persons), "--seed", str(args.seed),
@@ -283,6 +339,8 @@ def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             "nodes_timed_inside_build": len(inside),
             "nodes_timed": sum(1 for n in nodes if n["started_at"] is not None),
         } | summary,
+        "spill_peak_mb": spill.peak_mb(),
+        "spilling_nodes": spilling_nodes(spill.samples, nodes),
         "warehouse_mb": round(duckdb_path.stat().st_size / 2**20, 1),
         "raw_rows": raw_rows,
         "manifest_rows": manifest["rows"],
@@ -304,6 +362,11 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"Build command: `{report['command']}`. Whole run {report['total_seconds']:.1f} s, "
         f"peak memory {report['peak_rss_mb']:,.0f} MiB; warehouse file "
         f"{report['warehouse_mb']:,.0f} MiB.",
+        "",
+        f"DuckDB's spill directory held at most {report['spill_peak_mb']:,.1f} MiB"
+        + (": it grew while " + ", ".join(f"{name} ({mb:,.1f} MiB)" for name, mb in
+                                           report["spilling_nodes"].items()) + " ran."
+           if report["spilling_nodes"] else "; it never grew during a node."),
         "",
         "| step | wall time (s) | CPU time of the process tree (s) | peak RSS of the process "
         "tree (MiB) |",

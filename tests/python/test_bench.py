@@ -91,3 +91,66 @@ def test_the_build_command_selects_what_the_flags_say(flags, expected):
     args = parse_command(bench, "--persons", "10", *flags)
     command = bench.dbt_build_command(args, "dbt")
     assert command == ["dbt", "build", "--target", "dev", "--quiet", *expected]
+
+
+def test_a_small_build_never_spills(bench_report):
+    # 300 persons fit many times over in DuckDB's memory limit: a sampler that reported a
+    # spill here would be reading the wrong directory or files DuckDB did not write.
+    report = bench_report["json"]
+    assert report["spill_peak_mb"] == 0
+    assert report["spilling_nodes"] == {}
+    assert "it never grew during a node" in bench_report["markdown"]
+
+
+def test_the_spill_sampler_sees_files_come_and_go(tmp_path):
+    spill_dir = tmp_path / "datong.duckdb.tmp"
+    with bench.SpillSampler(spill_dir, interval=0.02) as spill:
+        spill_dir.mkdir()
+        (spill_dir / "duckdb_temp_storage-0.tmp").write_bytes(b"\0" * 2**20)
+        (spill_dir / "nested").mkdir()
+        (spill_dir / "nested" / "block.tmp").write_bytes(b"\0" * 2**20)
+        for _ in range(100):  # until a reading saw both files
+            if spill.samples and spill.samples[-1][1] >= 2**21:
+                break
+            spill._stop.wait(0.02)
+        for path in (spill_dir / "duckdb_temp_storage-0.tmp", spill_dir / "nested" / "block.tmp"):
+            path.unlink()
+    assert spill.peak_mb() == 2.0
+    assert spill.samples[0][1] == 0  # before the directory existed
+    assert spill.samples[-1][1] == 0  # after the files were removed
+
+
+def test_spilling_nodes_are_those_running_while_the_directory_grew():
+    mib = 2**20
+    samples = [(0.0, 0.0), (1.0, 0.0), (2.0, 10 * mib), (3.0, 10 * mib), (4.0, 30 * mib),
+               (5.0, 30 * mib), (6.0, 5 * mib), (7.0, 25 * mib)]
+    nodes = [
+        {"name": "before", "started_at": 0.0, "completed_at": 1.5},
+        {"name": "grower", "started_at": 1.5, "completed_at": 4.5},
+        {"name": "beside", "started_at": 3.5, "completed_at": 4.2},
+        {"name": "kept_file", "started_at": 4.6, "completed_at": 5.5},
+        {"name": "after_shrink", "started_at": 5.8, "completed_at": 7.2},
+        {"name": "unit", "started_at": None, "completed_at": None},
+    ]
+    # The spill left behind by a query (30 MiB at 5 s) names no one; a shrink is no growth.
+    assert bench.spilling_nodes(samples, nodes) == {"grower": 20.0, "after_shrink": 20.0}
+
+
+def test_the_spill_sampler_sees_duckdb_spill(tmp_path):
+    # A sort larger than a small memory limit: DuckDB writes the excess to `<file>.tmp`, the
+    # directory the bench watches beside the warehouse.
+    import duckdb
+
+    database = tmp_path / "datong.duckdb"
+    connection = duckdb.connect(str(database))
+    connection.execute("set memory_limit = '64MB'; set threads = 1")
+    with bench.SpillSampler(database.with_suffix(".duckdb.tmp"), interval=0.02) as spill:
+        started = bench.time.time()
+        connection.execute(
+            "create table sorted as select i, md5(i::varchar) as h from range(3000000) t(i) "
+            "order by h")
+        completed = bench.time.time()
+    connection.close()
+    assert spill.peak_mb() > 10
+    node = {"name": "sorted", "started_at": started, "completed_at": completed}
+    assert bench.spilling_nodes(spill.samples, [node])["sorted"] > 10
