@@ -38,10 +38,12 @@ from typing import Any
 
 from datong.bench import (
     LoadSampler,
+    SpillSampler,
     dbt_threads,
     node_results,
     raw_row_counts,
     run_and_report,
+    spilling_nodes,
     summarise,
 )
 from datong.bench_identity import REPO, machine, measure_step
@@ -51,6 +53,8 @@ BIN = Path(sys.executable).parent
 GOAL_SECONDS = 30.0
 # How many models the Markdown report compares.
 TOP_MODELS = 20
+# How many nodes that ran while DuckDB spilled the Markdown report names per checkout.
+TOP_SPILLING = 8
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -143,9 +147,14 @@ def measure(name: str, command: list[str], checkout: Checkout, duckdb_path: Path
 
 
 def measure_build(name: str, command: list[str], checkout: Checkout, duckdb_path: Path) -> dict:
-    """A timed `dbt build` with dbt's own time per node, checked to lie inside its wall clock."""
+    """A timed `dbt build` with dbt's own time per node, checked to lie inside its wall clock,
+    and DuckDB's spill while it ran (bench.py): with two dbt threads, two large models side by
+    side can exceed the shared `memory_limit` and spill, which only this shows."""
+    spill_dir = duckdb_path.with_suffix(".duckdb.tmp")
+    shutil.rmtree(spill_dir, ignore_errors=True)
     started_at = time.time()
-    step = measure(name, command, checkout, duckdb_path)
+    with SpillSampler(spill_dir) as spill:
+        step = measure(name, command, checkout, duckdb_path)
     completed_at = time.time()
     nodes = node_results(checkout.target)
     timed = [n for n in nodes if n["started_at"] is not None]
@@ -157,6 +166,8 @@ def measure_build(name: str, command: list[str], checkout: Checkout, duckdb_path
         "nodes_timed": len(timed),
         "nodes_timed_inside_build": len(inside),
         "model_seconds_total": round(sum(summary["model_seconds"].values()), 3),
+        "spill_peak_mb": spill.peak_mb(),
+        "spilling_nodes": spilling_nodes(spill.samples, nodes),
     } | summary
 
 
@@ -307,6 +318,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         for c in checkouts])
     row("peak memory, night (MiB)", [
         f"{max(n['peak_rss_mb'] for n in c['nights']):,.0f}" for c in checkouts])
+    row("DuckDB's spill, night (MiB, largest round)", [
+        f"{max(n['spill_peak_mb'] for n in c['nights']):,.0f}" for c in checkouts])
     row("raw rows equal the manifest", [
         "yes" if c["raw_rows_match_manifest"] else "NO" for c in checkouts])
     def median_kind(checkout: dict[str, Any], kind: str) -> float:
@@ -334,6 +347,16 @@ def render_markdown(report: dict[str, Any]) -> str:
               "|---|" + "---:|" * len(checkouts)]
     for name in names:
         row(name, [f"{median_model(c, name):.2f}" for c in checkouts])
+    for checkout in checkouts:
+        grown: dict[str, float] = {}
+        for night in checkout["nights"]:
+            for node, mib in night["spilling_nodes"].items():
+                grown[node] = max(grown.get(node, 0.0), mib)
+        named = sorted(grown.items(), key=lambda kv: kv[1], reverse=True)[:TOP_SPILLING]
+        lines += ["", f"Nodes of the {checkout['label']} that ran while DuckDB's spill grew "
+                  "(MiB grown, largest round; a node beside the one that spilled is named "
+                  "too): " + ("; ".join(f"{node} {mib:,.0f}" for node, mib in named)
+                              if named else "none") + "."]
     failures = {c["label"]: sorted({f for n in c["nights"] for f in n["failures"]})
                 for c in checkouts}
     if any(failures.values()):

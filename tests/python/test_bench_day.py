@@ -3,6 +3,10 @@ side, and the figures it reports are taken from real builds."""
 
 from __future__ import annotations
 
+import json
+import sys
+import textwrap
+
 import pytest
 
 from datong import bench_day
@@ -62,6 +66,9 @@ def test_every_model_is_built_and_timed_each_night(night_report):
             assert 0 < night["model_seconds_total"] <= threads * night["seconds"]
             assert 0 < night["cpu_seconds"] <= report["machine"]["cpus"] * night["seconds"] + 1
             assert night["peak_rss_mb"] > 50
+            # 300 persons fit in DuckDB's memory many times over.
+            assert night["spill_peak_mb"] == 0
+            assert night["spilling_nodes"] == {}
         median = checkout["night_median_seconds"]
         assert min(n["seconds"] for n in checkout["nights"]) <= median <= max(
             n["seconds"] for n in checkout["nights"])
@@ -74,6 +81,8 @@ def test_the_markdown_shows_both_checkouts(night_report):
     assert f"one day on top of the history, {PERSONS:,} persons" in markdown
     assert "| | baseline (" in markdown and "| candidate (" in markdown
     assert "| night build, median wall (s) |" in markdown
+    assert "| DuckDB's spill, night (MiB, largest round) | 0 | 0 |" in markdown
+    assert "Nodes of the candidate that ran while DuckDB's spill grew" in markdown
     nights = night_report["json"]["checkouts"][-1]["nights"]
     slowest = max(nights[0]["model_seconds"], key=lambda name: sorted(
         night["model_seconds"][name] for night in nights)[(len(nights) - 1) // 2])
@@ -90,3 +99,43 @@ def test_the_history_is_built_in_full_and_the_night_as_make_build_batch(flags, s
     assert history == ["dbt", "build", "--target", "dev", "--quiet", "--full-refresh",
                        *selection]
     assert night == ["dbt", "build", "--target", "dev", "--quiet", *selection]
+
+
+# Stands in for `dbt build`: one model runs 1.2 s and, half-way, DuckDB spills 2 MiB into the
+# night warehouse's spill directory; then the run's artifacts are written as dbt writes them.
+FAKE_BUILD = textwrap.dedent("""
+    import json, sys, time
+    from datetime import datetime, timezone
+    from pathlib import Path
+    spill_dir, target = Path(sys.argv[1]), Path(sys.argv[2])
+    def stamp():
+        return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    started = stamp()
+    time.sleep(0.6)
+    spill_dir.mkdir(exist_ok=True)
+    (spill_dir / "duckdb_temp_storage-0.tmp").write_bytes(bytes(2 ** 21))
+    time.sleep(0.6)
+    completed = stamp()
+    target.mkdir(exist_ok=True)
+    node = "model.datong.fct_spilling"
+    (target / "run_results.json").write_text(json.dumps({"results": [{
+        "unique_id": node, "status": "success", "execution_time": 1.2,
+        "timing": [{"name": "execute", "started_at": started, "completed_at": completed}]}]}))
+    (target / "manifest.json").write_text(json.dumps({"nodes": {node: {
+        "name": "fct_spilling", "fqn": ["datong", "marts", "fct_spilling"]}}}))
+""")
+
+
+def test_a_night_reports_the_spill_of_its_own_warehouse(tmp_path):
+    checkout = bench_day.Checkout("candidate", REPO, tmp_path)
+    warehouse = checkout.dir / "night.duckdb"
+    spill_dir = warehouse.with_suffix(".duckdb.tmp")
+    # A spill file left by an earlier run is not this night's: it is cleared first.
+    spill_dir.mkdir(parents=True)
+    (spill_dir / "stale.tmp").write_bytes(bytes(2 ** 22))
+    night = bench_day.measure_build("night_1", [sys.executable, "-c", FAKE_BUILD,
+                                                str(spill_dir), str(checkout.target)],
+                                    checkout, warehouse)
+    assert night["spill_peak_mb"] == 2.0
+    assert night["spilling_nodes"] == {"fct_spilling": 2.0}
+    assert json.loads((checkout.target / "run_results.json").read_text())["results"]
