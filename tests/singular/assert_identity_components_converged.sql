@@ -20,8 +20,8 @@ identifiers_without_customer as (
 ),
 
 {# Every piece of evidence is checked, and the cut ones are set aside last, among the few that
-   fail: the cut removed first, DuckDB guessed the kept evidence to be a fifth of its 7.2M
-   rows and built its joins' hash tables on it instead of on the identifiers, and spilled
+   fail: the cut removed first, DuckDB underestimated the kept evidence (7.2M rows) and
+   built its joins' hash tables on it instead of on the identifiers, and spilled
    (docs/scale.md, "The night's spill"). Customers are compared where both identifiers have
    one; an identifier without one fails on its own. #}
 edges_failing as {{ materialized() }} (

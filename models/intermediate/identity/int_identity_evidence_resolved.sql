@@ -34,8 +34,8 @@ kept as (
         on edges.identifier_a_id = identifiers.identifier_id
     {# Kept evidence lies inside a customer, so only identifiers with one can carry it. Said
        here, it also shows DuckDB that the identifiers are the smaller side of the join: it
-       guessed that the uncut evidence kept a fifth of its 7.2M wide rows and built its hash
-       table on them, taking three times the memory (docs/scale.md, "The night's spill"). #}
+       underestimated the uncut evidence (7.2M wide rows) and built its hash table on them,
+       taking three times the memory (docs/scale.md, "The night's spill"). #}
     where
         cut_edges.edge_id is null
         and identifiers.customer_id is not null
