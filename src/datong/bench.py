@@ -112,6 +112,11 @@ class LoadSampler(PeriodicSampler):
         }
 
 
+def spill_directory(duckdb_path: Path) -> Path:
+    """Where DuckDB spills for a warehouse file: `<file>.tmp` beside it."""
+    return duckdb_path.with_suffix(duckdb_path.suffix + ".tmp")
+
+
 class SpillSampler(PeriodicSampler):
     """Bytes in DuckDB's spill directory (`<warehouse>.tmp`, where it writes what exceeds its
     `memory_limit`), sampled twice a second. DuckDB spills without a word in dbt's output, and
@@ -275,6 +280,8 @@ def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     data = args.data_dir or workdir / "data"
     for stale in (duckdb_path, duckdb_path.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
+    # A spill file left by an earlier run here would count in this run's peak.
+    shutil.rmtree(spill_directory(duckdb_path), ignore_errors=True)
     shutil.rmtree(target_dir, ignore_errors=True)
 
     cpu_seconds: dict[str, float] = {}
@@ -291,7 +298,7 @@ def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 
     steps = []
     started = time.perf_counter()
-    with LoadSampler() as load, SpillSampler(duckdb_path.with_suffix(".duckdb.tmp")) as spill:
+    with LoadSampler() as load, SpillSampler(spill_directory(duckdb_path)) as spill:
         if args.data_dir is None:
             steps.append(measure("generate", [datong, "generate", "--persons",
                                               str(args.persons), "--seed", str(args.seed),

@@ -43,6 +43,7 @@ from datong.bench import (
     node_results,
     raw_row_counts,
     run_and_report,
+    spill_directory,
     spilling_nodes,
     summarise,
 )
@@ -150,7 +151,7 @@ def measure_build(name: str, command: list[str], checkout: Checkout, duckdb_path
     """A timed `dbt build` with dbt's own time per node, checked to lie inside its wall clock,
     and DuckDB's spill while it ran (bench.py): with two dbt threads, two large models side by
     side can exceed the shared `memory_limit` and spill, which only this shows."""
-    spill_dir = duckdb_path.with_suffix(".duckdb.tmp")
+    spill_dir = spill_directory(duckdb_path)
     shutil.rmtree(spill_dir, ignore_errors=True)
     started_at = time.time()
     with SpillSampler(spill_dir) as spill:
