@@ -5,20 +5,55 @@
     Parquet tables have no row-level delete (no Delta or Iceberg here), so elsewhere the model
     is a table rebuilt in full, from the same SQL (`is_incremental()` is false). A contract, if
     the model enforces one, makes a changed column list fail the run instead of being
-    appended. -#}
-{% macro incremental_by_key(unique_key) -%}
-    {{ return(adapter.dispatch('incremental_by_key', 'datong')(unique_key)) }}
+    appended.
+
+    `removed_unless` names a column that is never null in a row the model keeps. With it, an
+    incremental run may also select a removal: a row of a key that must leave the model, with
+    that column null. Its stored row is deleted and nothing is written in its place (strategy
+    `replace_by_key` below). Without it, a key leaves the model only by a full refresh. -#}
+{% macro incremental_by_key(unique_key, removed_unless=none) -%}
+    {{ return(adapter.dispatch('incremental_by_key', 'datong')(unique_key, removed_unless)) }}
 {%- endmacro %}
 
-{% macro default__incremental_by_key(unique_key) -%}
+{% macro default__incremental_by_key(unique_key, removed_unless=none) -%}
     {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
 
-{% macro duckdb__incremental_by_key(unique_key) -%}
-    {{ return({
+{% macro duckdb__incremental_by_key(unique_key, removed_unless=none) -%}
+    {%- set config = {
         'materialized': 'incremental',
         'incremental_strategy': 'delete+insert',
         'unique_key': unique_key,
         'on_schema_change': 'fail',
-    }) }}
+    } -%}
+    {%- if removed_unless is not none -%}
+        {%- do config.update({
+            'incremental_strategy': 'replace_by_key',
+            'removed_unless': removed_unless,
+        }) -%}
+    {%- endif -%}
+    {{ return(config) }}
+{%- endmacro %}
+
+{#- The incremental strategy `replace_by_key` of `incremental_by_key(..., removed_unless=...)`:
+    `delete+insert` on one key column, where the selected rows whose `removed_unless` column is
+    null only delete their key. dbt calls it with the relations of the run. -#}
+{% macro get_incremental_replace_by_key_sql(arg_dict) -%}
+    {%- set unique_key = arg_dict['unique_key'] -%}
+    {%- set removed_unless = config.get('removed_unless') -%}
+    {%- if unique_key is not string or removed_unless is none -%}
+        {{ exceptions.raise_compiler_error(
+            "replace_by_key needs one unique_key column and removed_unless, from "
+            ~ "incremental_by_key(unique_key, removed_unless=...)") }}
+    {%- endif -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where {{ unique_key }} in (
+        select {{ unique_key }} from {{ arg_dict['temp_relation'] }}
+    );
+
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }}
+    from {{ arg_dict['temp_relation'] }}
+    where {{ removed_unless }} is not null
 {%- endmacro %}

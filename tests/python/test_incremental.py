@@ -128,6 +128,13 @@ def _changes_of_last_build(database: Path) -> dict[str, str]:
         ).fetchall())
 
 
+def _touchpoint_ids(database: Path) -> set[str]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return {row[0] for row in connection.execute(
+            "select touchpoint_id from marts.fct_customer_touchpoints"
+        ).fetchall()}
+
+
 def _build_time(database: Path):
     with duckdb.connect(str(database), read_only=True) as connection:
         return connection.execute(
@@ -160,11 +167,12 @@ def batch_world(tmp_path_factory):
           "--out", str(workdir / "batches"), "--batches", str(BATCHES)], env)
     names = sorted(path.name for path in (workdir / "batches").iterdir())
 
-    snapshots, changes, build_times = [], [], []
+    snapshots, changes, build_times, touchpoints = [], [], [], []
     for name in names:
         _run([datong, "load", "--raw-dir", str(workdir / "batches" / name), "--batch", name], env)
         _build(env)
         snapshots.append(_customer_snapshot(incremental_db))
+        touchpoints.append(_touchpoint_ids(incremental_db))
         changes.append(_changes_of_last_build(incremental_db))
         build_times.append(_build_time(incremental_db))
     successions = _successions(incremental_db, build_times)
@@ -175,7 +183,8 @@ def batch_world(tmp_path_factory):
              full_env)
     _build(full_env, full_refresh=True)
     return {"incremental": incremental_db, "full": full_db, "batches": names,
-            "snapshots": snapshots, "changes": changes, "successions": successions}
+            "snapshots": snapshots, "changes": changes, "successions": successions,
+            "touchpoints": touchpoints}
 
 
 def _columns(connection, relation: str) -> list[str]:
@@ -300,9 +309,21 @@ def test_a_lost_founder_hands_its_id_on(batch_world):
         assert kept
 
 
+def test_batches_remove_touchpoints(batch_world):
+    """Touchpoints also leave between batches (an erased customer's, a share whose consent
+    was withdrawn), so the comparison with the full refresh covers removals too."""
+    removed = [
+        before - after
+        for before, after in zip(batch_world["touchpoints"], batch_world["touchpoints"][1:],
+                                 strict=False)
+    ]
+    print(f"\ntouchpoints removed per batch: {[len(ids) for ids in removed]}")
+    assert any(removed)
+
+
 @pytest.mark.parametrize("relation", ["staging.stg_ecommerce__orders", "staging.stg_pos__receipts",
                                       "pii.stg_pii__delivery_contacts", "marts.fct_orders",
-                                      "marts.fct_order_lines"])
+                                      "marts.fct_order_lines", "marts.fct_customer_touchpoints"])
 def test_a_batch_rewrites_only_the_rows_it_touches(both, relation):
     """The models kept up to date by key really are: the last batch's build wrote some of
     their rows and left the others as earlier builds wrote them (each build's `_built_at`)."""

@@ -1,3 +1,5 @@
+{{ config(**incremental_by_key('touchpoint_id', removed_unless='touchpoint_type')) }}
+
 with
 
 orders as {{ not_materialized() }} (
@@ -32,6 +34,18 @@ erasures as (
     select * from {{ ref('int_privacy_erasures_resolved') }}
 ),
 
+orders_rewritten as (
+    {# A purchase or return depends only on its order's row in `fct_orders` (customer,
+       erasure and amounts included) and, for an online refund, on the staged order, which
+       `fct_orders` rewrites whenever it changes. On an incremental run these are the orders
+       `fct_orders` wrote since this model's newest row; every other order's purchase and
+       return stay as stored. #}
+    select * from orders
+    {% if is_incremental() %}
+        where {{ written_since_this() }}
+    {% endif %}
+),
+
 purchases as (
     select
         'purchase:' || order_id as touchpoint_id,
@@ -51,7 +65,7 @@ purchases as (
         paid_amount as amount,
         is_pickup_in_store,
         ordered_at as occurred_at
-    from orders
+    from orders_rewritten
     where is_paid and not is_return
 ),
 
@@ -74,7 +88,7 @@ offline_returns as (
         paid_amount as amount,
         false as is_pickup_in_store,
         ordered_at as occurred_at
-    from orders
+    from orders_rewritten
     where is_return
 ),
 
@@ -82,27 +96,27 @@ online_refunds as (
     {# The exports carry no refund time: the order's last update is when the refund was
        recorded, the nearest the platforms give. #}
     select
-        'return:' || orders.order_id as touchpoint_id,
-        orders.customer_id,
-        orders.order_id,
+        'return:' || orders_rewritten.order_id as touchpoint_id,
+        orders_rewritten.customer_id,
+        orders_rewritten.order_id,
         cast(null as {{ dbt.type_string() }}) as coupon_id,
-        orders.order_id as source_record_id,
-        orders.store_id,
+        orders_rewritten.order_id as source_record_id,
+        orders_rewritten.store_id,
         'return' as touchpoint_type,
-        orders.channel,
-        orders.platform,
+        orders_rewritten.channel,
+        orders_rewritten.platform,
         cast(null as {{ dbt.type_string() }}) as coupon_issued_channel,
         cast(null as {{ dbt.type_string() }}) as register_scene,
         cast(null as {{ dbt.type_string() }}) as province,
         cast(null as {{ dbt.type_string() }}) as city,
         cast(null as {{ dbt.type_string() }}) as district,
-        -orders.refund_amount as amount,
-        orders.is_pickup_in_store,
-        coalesce(online_orders.updated_at, orders.ordered_at) as occurred_at
-    from orders
+        -orders_rewritten.refund_amount as amount,
+        orders_rewritten.is_pickup_in_store,
+        coalesce(online_orders.updated_at, orders_rewritten.ordered_at) as occurred_at
+    from orders_rewritten
     inner join online_orders
-        on orders.order_id = online_orders.order_id
-    where orders.is_paid and orders.has_refund
+        on orders_rewritten.order_id = online_orders.order_id
+    where orders_rewritten.is_paid and orders_rewritten.has_refund
 ),
 
 coupon_customers as (
@@ -292,10 +306,111 @@ customers_kept as (
     where unioned.customer_id is not null and erasures.customer_id is null
 ),
 
+touchpoints_current as (
+    select
+        touchpoint_id,
+        customer_id,
+        order_id,
+        coupon_id,
+        source_record_id,
+        store_id,
+        touchpoint_type,
+        channel,
+        platform,
+        coupon_issued_channel,
+        register_scene,
+        province,
+        city,
+        district,
+        cast(amount as decimal(18, 2)) as amount,
+        is_pickup_in_store,
+        occurred_at
+    from customers_kept
+),
+
+{% if is_incremental() %}
+    {# Rebuilt by key (docs/incremental.md): the purchases and returns of the orders
+       rewritten above, each of their ids removed when the order no longer has it (unpaid,
+       refund taken back, customer erased or unresolved); and every other touchpoint compared
+       with its stored row, since a coupon, a registration or a share changes with identity,
+       consents and erasures, which carry no time: written when new or different, removed
+       when no longer there. Every other stored row stays. #}
+    stored_others as (
+        select
+            touchpoint_id,
+            customer_id,
+            order_id,
+            coupon_id,
+            source_record_id,
+            store_id,
+            touchpoint_type,
+            channel,
+            platform,
+            coupon_issued_channel,
+            register_scene,
+            province,
+            city,
+            district,
+            amount,
+            is_pickup_in_store,
+            occurred_at
+        from {{ this }}
+        where touchpoint_type not in ('purchase', 'return')
+    ),
+
+    current_others as (
+        select * from touchpoints_current
+        where touchpoint_type not in ('purchase', 'return')
+    ),
+
+    others_changed as (
+        select * from current_others
+        except
+        select * from stored_others
+    ),
+
+    others_removed as (
+        select touchpoint_id from stored_others
+        except
+        select touchpoint_id from current_others
+    ),
+
+    keys_written as (
+        select touchpoint_id from touchpoints_current
+        where touchpoint_type in ('purchase', 'return')
+        union
+        select 'purchase:' || order_id as touchpoint_id from orders_rewritten
+        union
+        select 'return:' || order_id as touchpoint_id from orders_rewritten
+        union
+        select touchpoint_id from others_changed
+        union
+        select touchpoint_id from others_removed
+    ),
+
+    {# A key without a current row is a removal: all its columns null
+       (`incremental_by_key`'s `removed_unless`). #}
+    touchpoints_written as (
+        select
+            keys_written.touchpoint_id as written_touchpoint_id,
+            touchpoints_current.*
+        from keys_written
+        left join touchpoints_current
+            on keys_written.touchpoint_id = touchpoints_current.touchpoint_id
+    ),
+{% else %}
+    touchpoints_written as (
+        select
+            touchpoint_id as written_touchpoint_id,
+            touchpoints_current.*
+        from touchpoints_current
+    ),
+{% endif %}
+
 final as (
     select
         -- ids
-        touchpoint_id,
+        written_touchpoint_id as touchpoint_id,
         customer_id,
         order_id,
         coupon_id,
@@ -313,14 +428,17 @@ final as (
         district,
 
         -- numerics
-        cast(amount as decimal(18, 2)) as amount,
+        amount,
 
         -- booleans
         is_pickup_in_store,
 
         -- timestamps
-        occurred_at
-    from customers_kept
+        occurred_at,
+
+        -- lineage
+        {{ built_at() }} as _built_at
+    from touchpoints_written
 )
 
 select * from final
