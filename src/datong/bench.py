@@ -73,6 +73,7 @@ class PeriodicSampler:
     def __init__(self, interval: float) -> None:
         self.interval = interval
         self.samples: list[tuple[float, float]] = []
+        self.error: Exception | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -80,18 +81,26 @@ class PeriodicSampler:
         raise NotImplementedError
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        try:
+            while not self._stop.is_set():
+                self.samples.append((time.time(), self.read()))
+                self._stop.wait(self.interval)
             self.samples.append((time.time(), self.read()))
-            self._stop.wait(self.interval)
-        self.samples.append((time.time(), self.read()))
+        except Exception as error:  # noqa: BLE001 - raised again when the block ends
+            self.error = error
 
     def __enter__(self):
         self._thread.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *exc) -> None:
         self._stop.set()
         self._thread.join()
+        # A sampler that stopped reading would report a figure of part of the run as the
+        # whole run's: fail the run instead.
+        if self.error is not None and exc_type is None:
+            raise RuntimeError(
+                f"{type(self).__name__} stopped reading: {self.error!r}") from self.error
 
 
 class LoadSampler(PeriodicSampler):
@@ -128,11 +137,14 @@ class SpillSampler(PeriodicSampler):
 
     def read(self) -> float:
         total = 0
-        for path in self.directory.glob("**/*") if self.directory.is_dir() else []:
-            try:
-                total += path.stat().st_size if path.is_file() else 0
-            except FileNotFoundError:  # removed by DuckDB while listed
-                pass
+        try:
+            for path in self.directory.glob("**/*") if self.directory.is_dir() else []:
+                try:
+                    total += path.stat().st_size if path.is_file() else 0
+                except FileNotFoundError:  # a file removed by DuckDB while listed
+                    pass
+        except FileNotFoundError:  # the directory (or one in it) removed while listed
+            pass
         return float(total)
 
     def peak_mb(self) -> float:

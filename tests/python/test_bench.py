@@ -105,6 +105,10 @@ def test_a_small_build_never_spills(bench_report):
 def test_the_spill_sampler_sees_files_come_and_go(tmp_path):
     spill_dir = tmp_path / "datong.duckdb.tmp"
     with bench.SpillSampler(spill_dir, interval=0.02) as spill:
+        for _ in range(100):  # a first reading before the directory exists
+            if spill.samples:
+                break
+            spill._stop.wait(0.02)
         spill_dir.mkdir()
         (spill_dir / "duckdb_temp_storage-0.tmp").write_bytes(b"\0" * 2**20)
         (spill_dir / "nested").mkdir()
@@ -118,6 +122,41 @@ def test_the_spill_sampler_sees_files_come_and_go(tmp_path):
     assert spill.peak_mb() == 2.0
     assert spill.samples[0][1] == 0  # before the directory existed
     assert spill.samples[-1][1] == 0  # after the files were removed
+
+
+def test_the_spill_sampler_reads_on_when_duckdb_removes_its_directory(tmp_path, monkeypatch):
+    # DuckDB removes `<file>.tmp` when it no longer spills, possibly between the check that
+    # the directory exists and its listing: that reading counts what it listed, and the
+    # sampler goes on reading.
+    spill_dir = tmp_path / "datong.duckdb.tmp"
+    spill_dir.mkdir()
+    (spill_dir / "duckdb_temp_storage-0.tmp").write_bytes(b"\0" * 2**20)
+    listed = bench.Path.glob
+
+    def removed_while_listed(self, pattern):
+        yield from listed(self, pattern)
+        raise FileNotFoundError(2, "No such file or directory", str(self))
+
+    monkeypatch.setattr(bench.Path, "glob", removed_while_listed)
+    with bench.SpillSampler(spill_dir, interval=0.02) as spill:
+        for _ in range(100):  # until several readings were taken
+            if len(spill.samples) >= 3:
+                break
+            spill._stop.wait(0.02)
+    assert len(spill.samples) >= 3
+    assert all(value == 2**20 for _, value in spill.samples)
+
+
+def test_a_sampler_that_stops_reading_fails_the_run():
+    class Broken(bench.PeriodicSampler):
+        def read(self) -> float:
+            if self.samples:
+                raise OSError("unreadable")
+            return 1.0
+
+    with pytest.raises(RuntimeError, match="Broken stopped reading"):
+        with Broken(interval=0.01) as sampler:
+            sampler._stop.wait(0.1)
 
 
 def test_spilling_nodes_are_those_running_while_the_directory_grew():
