@@ -281,7 +281,7 @@ shares as (
         on records_resolved.customer_id = location_consents.customer_id
 ),
 
-unioned as (
+unioned as {{ not_materialized() }} (
     select * from purchases
     union all
     select * from offline_returns
@@ -297,7 +297,7 @@ unioned as (
     select * from shares
 ),
 
-customers_kept as (
+customers_kept as {{ not_materialized() }} (
     {# Touchpoints are per person: no anonymous event, nothing of an erased customer. #}
     select unioned.*
     from unioned
@@ -306,7 +306,7 @@ customers_kept as (
     where unioned.customer_id is not null and erasures.customer_id is null
 ),
 
-touchpoints_current as (
+touchpoints_current as {{ not_materialized() }} (
     select
         touchpoint_id,
         customer_id,
@@ -335,25 +335,15 @@ touchpoints_current as (
        with its stored row, since a coupon, a registration or a share changes with identity,
        consents and erasures, which carry no time: written when new or different, removed
        when no longer there. Every other stored row stays. #}
+    {%- set compared_columns = [
+        'customer_id', 'order_id', 'coupon_id', 'source_record_id', 'store_id',
+        'touchpoint_type', 'channel', 'platform', 'coupon_issued_channel', 'register_scene',
+        'province', 'city', 'district', 'amount', 'is_pickup_in_store', 'occurred_at',
+    ] %}
     stored_others as (
         select
             touchpoint_id,
-            customer_id,
-            order_id,
-            coupon_id,
-            source_record_id,
-            store_id,
-            touchpoint_type,
-            channel,
-            platform,
-            coupon_issued_channel,
-            register_scene,
-            province,
-            city,
-            district,
-            amount,
-            is_pickup_in_store,
-            occurred_at
+            {{ compared_columns | join(',\n            ') }}
         from {{ this }}
         where touchpoint_type not in ('purchase', 'return')
     ),
@@ -363,40 +353,58 @@ touchpoints_current as (
         where touchpoint_type not in ('purchase', 'return')
     ),
 
-    others_changed as (
-        select * from current_others
-        except
-        select * from stored_others
+    {# One join of the current and the stored rows by key, every column compared; the
+       current row is carried along (null when removed). #}
+    others_compared as (
+        select
+            coalesce(current_others.touchpoint_id, stored_others.touchpoint_id)
+                as touchpoint_id,
+            {%- for column in compared_columns %}
+                current_others.{{ column }},
+            {%- endfor %}
+            current_others.touchpoint_id is null as is_removed
+        from current_others
+        full outer join stored_others
+            on current_others.touchpoint_id = stored_others.touchpoint_id
+        where
+            current_others.touchpoint_id is null
+            or stored_others.touchpoint_id is null
+            {%- for column in compared_columns %}
+                or current_others.{{ column }} is distinct from stored_others.{{ column }}
+            {%- endfor %}
     ),
 
-    others_removed as (
-        select touchpoint_id from stored_others
-        except
-        select touchpoint_id from current_others
+    rows_written as (
+        select * from touchpoints_current
+        where touchpoint_type in ('purchase', 'return')
+        union all
+        select
+            touchpoint_id,
+            {{ compared_columns | join(',\n            ') }}
+        from others_compared
+        where not is_removed
     ),
 
     keys_written as (
-        select touchpoint_id from touchpoints_current
-        where touchpoint_type in ('purchase', 'return')
+        select touchpoint_id from rows_written
         union
         select 'purchase:' || order_id as touchpoint_id from orders_rewritten
         union
         select 'return:' || order_id as touchpoint_id from orders_rewritten
         union
-        select touchpoint_id from others_changed
-        union
-        select touchpoint_id from others_removed
+        select touchpoint_id from others_compared
+        where is_removed
     ),
 
-    {# A key without a current row is a removal: all its columns null
+    {# A key without a row is a removal: all its columns null
        (`incremental_by_key`'s `removed_unless`). #}
     touchpoints_written as (
         select
             keys_written.touchpoint_id as written_touchpoint_id,
-            touchpoints_current.*
+            rows_written.*
         from keys_written
-        left join touchpoints_current
-            on keys_written.touchpoint_id = touchpoints_current.touchpoint_id
+        left join rows_written
+            on keys_written.touchpoint_id = rows_written.touchpoint_id
     ),
 {% else %}
     touchpoints_written as (
