@@ -30,7 +30,7 @@ consents as (
     select * from {{ ref('int_privacy_consents_resolved') }}
 ),
 
-erasures as (
+erasures as {{ not_materialized() }} (
     select * from {{ ref('int_privacy_erasures_resolved') }}
 ),
 
