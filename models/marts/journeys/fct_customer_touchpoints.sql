@@ -1,5 +1,13 @@
 {{ config(**incremental_by_key('touchpoint_id', removed_unless='touchpoint_type')) }}
 
+{#- Every column after the key, in the order of `touchpoints_current`: compared with the
+    stored row on an incremental run, and written. -#}
+{%- set touchpoint_columns = [
+    'customer_id', 'order_id', 'coupon_id', 'source_record_id', 'store_id',
+    'touchpoint_type', 'channel', 'platform', 'coupon_issued_channel', 'register_scene',
+    'province', 'city', 'district', 'amount', 'is_pickup_in_store', 'occurred_at',
+] %}
+
 with
 
 orders as {{ not_materialized() }} (
@@ -308,12 +316,15 @@ customers_kept as {{ not_materialized() }} (
 
 touchpoints_current as {{ not_materialized() }} (
     select
+        -- ids
         touchpoint_id,
         customer_id,
         order_id,
         coupon_id,
         source_record_id,
         store_id,
+
+        -- strings
         touchpoint_type,
         channel,
         platform,
@@ -322,8 +333,14 @@ touchpoints_current as {{ not_materialized() }} (
         province,
         city,
         district,
+
+        -- numerics
         cast(amount as decimal(18, 2)) as amount,
+
+        -- booleans
         is_pickup_in_store,
+
+        -- timestamps
         occurred_at
     from customers_kept
 ),
@@ -335,15 +352,10 @@ touchpoints_current as {{ not_materialized() }} (
        with its stored row, since a coupon, a registration or a share changes with identity,
        consents and erasures, which carry no time: written when new or different, removed
        when no longer there. Every other stored row stays. #}
-    {%- set compared_columns = [
-        'customer_id', 'order_id', 'coupon_id', 'source_record_id', 'store_id',
-        'touchpoint_type', 'channel', 'platform', 'coupon_issued_channel', 'register_scene',
-        'province', 'city', 'district', 'amount', 'is_pickup_in_store', 'occurred_at',
-    ] %}
     stored_others as (
         select
             touchpoint_id,
-            {{ compared_columns | join(',\n            ') }}
+            {{ touchpoint_columns | join(',\n            ') }}
         from {{ this }}
         where touchpoint_type not in ('purchase', 'return')
     ),
@@ -359,7 +371,7 @@ touchpoints_current as {{ not_materialized() }} (
         select
             coalesce(current_others.touchpoint_id, stored_others.touchpoint_id)
                 as touchpoint_id,
-            {%- for column in compared_columns %}
+            {%- for column in touchpoint_columns %}
                 current_others.{{ column }},
             {%- endfor %}
             current_others.touchpoint_id is null as is_removed
@@ -369,7 +381,7 @@ touchpoints_current as {{ not_materialized() }} (
         where
             current_others.touchpoint_id is null
             or stored_others.touchpoint_id is null
-            {%- for column in compared_columns %}
+            {%- for column in touchpoint_columns %}
                 or current_others.{{ column }} is distinct from stored_others.{{ column }}
             {%- endfor %}
     ),
@@ -380,7 +392,7 @@ touchpoints_current as {{ not_materialized() }} (
         union all
         select
             touchpoint_id,
-            {{ compared_columns | join(',\n            ') }}
+            {{ touchpoint_columns | join(',\n            ') }}
         from others_compared
         where not is_removed
     ),
@@ -409,7 +421,7 @@ touchpoints_current as {{ not_materialized() }} (
 {% else %}
     touchpoints_written as (
         select
-            touchpoint_id as written_touchpoint_id,
+            touchpoints_current.touchpoint_id as written_touchpoint_id,
             touchpoints_current.*
         from touchpoints_current
     ),
@@ -417,32 +429,10 @@ touchpoints_current as {{ not_materialized() }} (
 
 final as (
     select
-        -- ids
         written_touchpoint_id as touchpoint_id,
-        customer_id,
-        order_id,
-        coupon_id,
-        source_record_id,
-        store_id,
-
-        -- strings
-        touchpoint_type,
-        channel,
-        platform,
-        coupon_issued_channel,
-        register_scene,
-        province,
-        city,
-        district,
-
-        -- numerics
-        amount,
-
-        -- booleans
-        is_pickup_in_store,
-
-        -- timestamps
-        occurred_at,
+        {%- for column in touchpoint_columns %}
+            {{ column }},
+        {%- endfor %}
 
         -- lineage
         {{ built_at() }} as _built_at
