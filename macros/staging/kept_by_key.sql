@@ -7,8 +7,23 @@
 
 {#- Filter of the rows of an input that a model kept by key has not seen yet: those written
     (`_built_at`) after the newest row of the model being built. Only on an incremental run.
-    The input's column is unqualified: use it in a select from that input alone. -#}
+    The input's column is unqualified: use it in a select from that input alone. A table
+    built before the model had `_built_at` fails with what to do, rather than with the
+    engine's error on the query (whose `_built_at` would then name the input's column); a
+    unit test's `this` is its given rows, a name rather than a relation, and needs no check. -#}
 {% macro written_since_this() -%}
+    {%- if execute and this is not string -%}
+        {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name')
+            | map('lower') | list -%}
+        {%- if names and '_built_at' not in names -%}
+            {{ exceptions.raise_compiler_error(
+                this ~ " was built before it had the _built_at column, so an incremental "
+                ~ "run cannot tell which rows of its inputs it has seen: rebuild it once with "
+                ~ "`dbt build --full-refresh --select " ~ this.identifier
+                ~ "` (docs/incremental.md, section Upgrading)."
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
     _built_at > (
         select coalesce(max(_built_at), timestamp '1970-01-01') from {{ this }}
     )

@@ -11,6 +11,7 @@ facts built on them must hold the same rows in both (docs/incremental.md).
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -353,3 +354,21 @@ def test_a_batch_rewrites_only_the_rows_it_touches(both, relation):
     ).fetchone()
     assert builds > 1, relation
     assert 0 < last_build_rows < rows, relation
+
+
+def test_a_table_built_before_built_at_stops_with_what_to_do(batch_world, tmp_path):
+    """An upgrade: a model kept by key whose table predates `_built_at` stops with the command
+    that repairs it, and that command does (docs/incremental.md, "Upgrading")."""
+    database = tmp_path / "upgraded.duckdb"
+    shutil.copy(batch_world["incremental"], database)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(f"alter table marts.fct_customer_touchpoints drop column {BUILT_AT}")
+    env = _env(tmp_path, database)
+    command = [str(BIN / "dbt"), "run", "--target", "dev", "--no-use-colors",
+               "--select", "fct_customer_touchpoints"]
+    stopped = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    assert stopped.returncode != 0
+    assert "dbt build --full-refresh --select fct_customer_touchpoints" in stopped.stdout
+    _run(command + ["--full-refresh"], env)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert BUILT_AT in _columns(connection, "marts.fct_customer_touchpoints")
