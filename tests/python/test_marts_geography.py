@@ -7,35 +7,24 @@ world.py, activity.py). The marts must find them: the districts labelled by thei
 preference, the white-space street among the best three store sites, stated preferences that
 follow behaviour. Customers are mapped to the true persons by the majority of their orders.
 
-The planted street only clears the minimum cell count (10 people) at the demo's size, so run
-alone this module builds the demo world (5,000 persons, seed 20240601), not the small one.
+The planted street only clears the minimum cell count (10 people) at the demo's size (5,000
+persons, seed 20240601), which pytest also builds when run alone.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-from pathlib import Path
 
 import duckdb
 import pytest
 
-from warehouse import DemoWarehouse, build_demo_warehouse
-
-DEMO_PERSONS = 5000
-DEMO_SEED = 20240601
+from warehouse import DemoWarehouse, demo_warehouse_from_env_or_build
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> DemoWarehouse:
-    duckdb_path = os.environ.get("DATONG_DUCKDB_PATH")
-    truth_dir = os.environ.get("DATONG_TRUTH_DIR")
-    if duckdb_path and truth_dir and Path(duckdb_path).exists() and Path(truth_dir).exists():
-        return DemoWarehouse(Path(duckdb_path), Path(truth_dir))
-    return build_demo_warehouse(
-        tmp_path_factory.mktemp("warehouse"), persons=DEMO_PERSONS, seed=DEMO_SEED
-    )
+    return demo_warehouse_from_env_or_build(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

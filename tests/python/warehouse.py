@@ -1,9 +1,10 @@
 """A demo warehouse built once per test session, for the tests that compare it with truth.
 
 `make test` builds the warehouse on demo data before pytest and passes its location through
-DATONG_DUCKDB_PATH and DATONG_TRUTH_DIR; run alone, pytest builds a small one itself in a
-temporary directory (generate, load, `dbt build`), so these tests never depend on a step
-done by hand.
+DATONG_DUCKDB_PATH and DATONG_TRUTH_DIR; run alone, pytest builds the same demo itself (the
+Makefile's PERSONS and SEED), once per session in a temporary directory (generate, load,
+`dbt build`), so these tests never depend on a step done by hand and see the same data
+either way.
 """
 
 from __future__ import annotations
@@ -17,12 +18,18 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+# The Makefile's demo (PERSONS, SEED), which `make test` builds before pytest.
+DEMO_PERSONS = 5000
+DEMO_SEED = 20240601
 
 
 @dataclass(frozen=True)
 class DemoWarehouse:
     duckdb_path: Path
     truth_dir: Path
+
+
+_built_demo: list[DemoWarehouse] = []  # the warehouse built when run alone, once per session
 
 
 def dbt_env(database: Path, workdir: Path, profiles_dir: Path = REPO / "profiles",
@@ -65,7 +72,8 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         )
 
 
-def build_demo_warehouse(workdir: Path, persons: int = 2000, seed: int = 7) -> DemoWarehouse:
+def build_demo_warehouse(workdir: Path, persons: int = DEMO_PERSONS,
+                         seed: int = DEMO_SEED) -> DemoWarehouse:
     data_dir = workdir / "demo"
     env = dbt_env(workdir / "datong.duckdb", workdir)
     datong = str(BIN / "datong")
@@ -81,7 +89,9 @@ def demo_warehouse_from_env_or_build(tmp_factory) -> DemoWarehouse:
     truth_dir = os.environ.get("DATONG_TRUTH_DIR")
     if duckdb_path and truth_dir and Path(duckdb_path).exists() and Path(truth_dir).exists():
         return DemoWarehouse(Path(duckdb_path), Path(truth_dir))
-    return build_demo_warehouse(tmp_factory.mktemp("warehouse"))
+    if not _built_demo:
+        _built_demo.append(build_demo_warehouse(tmp_factory.mktemp("warehouse")))
+    return _built_demo[0]
 
 
 def demo_warehouse_copy(tmp_factory, name: str) -> tuple[Path, Path]:
