@@ -159,36 +159,42 @@
         group by final_round, final_label
     ),
 
-    dirty_rows as (
+    placed as (
         select
             weighted.node_id,
+            weighted.is_kept_component,
             components.component_node_id,
-            components.component_size,
-            fingerprints.node_edge_count,
-            fingerprints.node_edge_checksum
+            components.component_size
         from weighted
         inner join components
             on weighted.final_round = components.final_round
             and weighted.final_label = components.final_label
+    ),
+
+    dirty_rows as (
+        select
+            placed.node_id,
+            placed.component_node_id,
+            placed.component_size,
+            fingerprints.node_edge_count,
+            fingerprints.node_edge_checksum
+        from placed
         inner join {{ changed.fingerprints }} as fingerprints
-            on weighted.node_id = fingerprints.node_id
-        where not weighted.is_kept_component
+            on placed.node_id = fingerprints.node_id
+        where not placed.is_kept_component
     ),
 
     kept_rows as (
         select
             kept.node_id,
-            components.component_node_id,
-            components.component_size,
+            placed.component_node_id,
+            placed.component_size,
             kept.node_edge_count,
             kept.node_edge_checksum
-        from weighted
-        inner join components
-            on weighted.final_round = components.final_round
-            and weighted.final_label = components.final_label
+        from placed
         inner join {{ existing_relation }} as kept
-            on weighted.node_id = kept.component_node_id
-        where weighted.is_kept_component
+            on placed.node_id = kept.component_node_id
+        where placed.is_kept_component
     ),
 
     rewritten as (
