@@ -82,14 +82,16 @@ run: install generate load build summary
 
 # The dbt templater renders `is_incremental()` from the warehouse it opens: `lint` on a fresh
 # clone sees every model's full-build branch, so after the build the incremental models are
-# linted again, their incremental branch rendered (`lint-incremental`). Where a warehouse is
-# already built, `lint` renders their incremental branch, and lints them once more against an
-# empty warehouse for the full-build branch: both branches in any checkout.
+# linted again, their incremental branch rendered (`lint-incremental`). Where a warehouse was
+# already there when make started, `lint` renders their incremental branch, and lints them
+# once more against an empty warehouse for the full-build branch: both branches in any
+# checkout. (The templater creates the file, so it is looked for before the first lint.)
 INCREMENTAL_MODELS = $(shell grep -rlE 'new_raw_rows|incremental' models --include=*.sql)
+WAREHOUSE_AT_START := $(shell test -s $(DATONG_DUCKDB_PATH) && echo yes)
 lint: install
 	@mkdir -p $(dir $(DATONG_DUCKDB_PATH))  # the dbt templater opens the warehouse file
 	$(BIN)/sqlfluff lint models $(wildcard tests/singular) --processes 2
-	@if test -s $(DATONG_DUCKDB_PATH); then \
+	@if test "$(WAREHOUSE_AT_START)" = yes; then \
 		empty=$$(mktemp -d); \
 		echo "Incremental models, full-build branch (empty warehouse $$empty):"; \
 		DATONG_DUCKDB_PATH=$$empty/empty.duckdb $(BIN)/sqlfluff lint $(INCREMENTAL_MODELS) \
