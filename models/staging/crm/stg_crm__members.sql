@@ -1,13 +1,33 @@
+{{ config(**incremental_by_key('member_id')) }}
+
 with
 
-members as (
+members as {{ not_materialized() }} (
     select * from {{ ref('base_crm__members') }}
 ),
 
-usable_members as (
-    select * from members
-    where reject_reason is null
-),
+{% if is_incremental() %}
+    {# Kept up to date by key (docs/incremental.md): the keys with an export loaded since
+       this model's last build get their winner chosen again among all their exports. #}
+    keys_with_new_exports as (
+        select member_id from members
+        where {{ loaded_since_this() }}
+    ),
+
+    usable_members as (
+        select * from members
+        where
+            reject_reason is null
+            and member_id in (
+                select keys_with_new_exports.member_id from keys_with_new_exports
+            )
+    ),
+{% else %}
+    usable_members as (
+        select * from members
+        where reject_reason is null
+    ),
+{% endif %}
 
 {# Each export repeats every card; its latest state is the one with the newest updated_at. #}
 latest_exports as (
@@ -47,7 +67,8 @@ final as (
 
         -- lineage
         _source_file,
-        _row_number
+        _row_number,
+        {{ built_at() }} as _built_at
     from latest_exports
 )
 

@@ -1,13 +1,33 @@
+{{ config(**incremental_by_key('coupon_id')) }}
+
 with
 
-coupons as (
+coupons as {{ not_materialized() }} (
     select * from {{ ref('base_marketing__coupons') }}
 ),
 
-usable_coupons as (
-    select * from coupons
-    where reject_reason is null
-),
+{% if is_incremental() %}
+    {# Kept up to date by key (docs/incremental.md): the keys with an export loaded since
+       this model's last build get their winner chosen again among all their exports. #}
+    keys_with_new_exports as (
+        select coupon_id from coupons
+        where {{ loaded_since_this() }}
+    ),
+
+    usable_coupons as (
+        select * from coupons
+        where
+            reject_reason is null
+            and coupon_id in (
+                select keys_with_new_exports.coupon_id from keys_with_new_exports
+            )
+    ),
+{% else %}
+    usable_coupons as (
+        select * from coupons
+        where reject_reason is null
+    ),
+{% endif %}
 
 deduplicated as (
     select * from usable_coupons
@@ -42,7 +62,8 @@ final as (
 
         -- lineage
         _source_file,
-        _row_number
+        _row_number,
+        {{ built_at() }} as _built_at
     from deduplicated
 )
 

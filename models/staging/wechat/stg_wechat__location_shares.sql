@@ -71,7 +71,8 @@ final as (
 
         -- lineage
         _source_file,
-        _row_number
+        _row_number,
+        {{ built_at() }} as _built_at
     from deduplicated
 )
 

@@ -1,13 +1,33 @@
+{{ config(**incremental_by_key('wechat_user_id')) }}
+
 with
 
-users as (
+users as {{ not_materialized() }} (
     select * from {{ ref('base_wechat__users') }}
 ),
 
-usable_users as (
-    select * from users
-    where reject_reason is null
-),
+{% if is_incremental() %}
+    {# Kept up to date by key (docs/incremental.md): the keys with an export loaded since
+       this model's last build get their winner chosen again among all their exports. #}
+    keys_with_new_exports as (
+        select wechat_user_id from users
+        where {{ loaded_since_this() }}
+    ),
+
+    usable_users as (
+        select * from users
+        where
+            reject_reason is null
+            and wechat_user_id in (
+                select keys_with_new_exports.wechat_user_id from keys_with_new_exports
+            )
+    ),
+{% else %}
+    usable_users as (
+        select * from users
+        where reject_reason is null
+    ),
+{% endif %}
 
 deduplicated as (
     {# The latest export of a profile wins; exact repeats tie on updated_at. #}
@@ -46,7 +66,8 @@ final as (
 
         -- lineage
         _source_file,
-        _row_number
+        _row_number,
+        {{ built_at() }} as _built_at
     from deduplicated
 )
 
