@@ -61,7 +61,9 @@ PII_MODELS = ("pii.stg_pii__delivery_contacts",)
 # left a record (`is_removed`); the view of its current rows is what identity reads.
 SIGHTINGS_LOG = "intermediate.int_identity_sightings_logged"
 SIGHTINGS = "intermediate.int_identity_sightings_extracted"
-DOWNSTREAM_MODELS = (STAGED_MODELS + PII_MODELS + (SIGHTINGS,)
+# The identifiers screened again only where their sightings changed.
+SCREENED = "intermediate.int_identifiers_screened"
+DOWNSTREAM_MODELS = (STAGED_MODELS + PII_MODELS + (SIGHTINGS, SCREENED)
                      + tuple(f"marts.{fact}" for fact in FACTS))
 # The two passes of the connected_components materialization, updated in place after the
 # first build, and the final partition made of them.
@@ -375,6 +377,7 @@ def test_sightings_log_holds_the_current_sightings_and_the_removed_ones(both):
                                       "staging.stg_crm__members", "staging.stg_wechat__users",
                                       "staging.stg_marketing__coupons",
                                       "pii.stg_pii__delivery_contacts", SIGHTINGS_LOG,
+                                      SCREENED,
                                       "marts.fct_orders", "marts.fct_order_lines",
                                       "marts.fct_customer_touchpoints"])
 def test_a_batch_rewrites_only_the_rows_it_touches(both, relation):

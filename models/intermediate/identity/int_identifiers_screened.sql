@@ -1,20 +1,29 @@
 {#- One row per identifier seen in any staged record, with the reason it may not link records.
     Junk values come from the blocklist seed, pseudonymised here exactly as staging
     pseudonymises real values; shared identifiers are detected from behaviour, each threshold
-    a var. -#}
+    a var.
+
+    Kept up to date by identifier on DuckDB (docs/incremental.md, "Identity by record"): an
+    incremental run screens again the identifiers whose sightings int_identity_sightings_logged
+    wrote since this model's newest `_built_at` (removed sightings included), the phones typed
+    at a till with a card whose enrolment was written since, and the identifiers the blocklist
+    or the type settings now treat differently; an identifier no longer seen leaves. A change
+    of a threshold var needs a full refresh. -#}
+-- depends_on: {{ ref('int_identity_sightings_logged') }}
 {%- set min_cards_per_till_phone = var('datong_identity_shared_phone_min_cards') -%}
 {%- set min_foreign_cards_per_till_phone = var(
     'datong_identity_shared_phone_min_foreign_cards'
 ) -%}
 {%- set min_openids_per_device = var('datong_identity_shared_device_min_openids') -%}
 {%- set min_buyers_per_receiver = var('datong_identity_shared_receiver_min_buyers') -%}
+{{ config(**incremental_by_key('identifier_id', removed_unless='identifier_type')) }}
 with
 
 sightings as {{ not_materialized() }} (
     select * from {{ ref('int_identity_sightings_extracted') }}
 ),
 
-identifier_types as (
+identifier_types as {{ not_materialized() }} (
     select * from {{ ref('identifier_types') }}
 ),
 
@@ -31,6 +40,94 @@ blocked_values as (
     group by 1, 2
 ),
 
+{% if is_incremental() %}
+    {# Every identifier whose screening may differ from its stored row. Removed sightings
+        count: the identifier lost a record. A card whose member record was written since
+        may have another enrolled phone, which changes the foreign-card count of the phones
+        typed with it at a till. #}
+    logged_since as (
+        select
+            source_model,
+            source_record_id,
+            identifier_id,
+            identifier_type
+        from {{ ref('int_identity_sightings_logged') }}
+        where {{ written_since_this() }}
+    ),
+
+    stored as {{ not_materialized() }} (
+        select * from {{ this }}
+    ),
+
+    till_phones_of_reenrolled_cards as (
+        select distinct phones.identifier_id
+        from logged_since as cards
+        inner join sightings as receipt_cards
+            on cards.identifier_id = receipt_cards.identifier_id
+        inner join sightings as phones
+            on
+                receipt_cards.source_model = phones.source_model
+                and receipt_cards.source_record_id = phones.source_record_id
+        where
+            cards.source_model = 'stg_crm__members'
+            and cards.identifier_type = 'member_card'
+            and receipt_cards.source_model = 'stg_pos__receipts'
+            and phones.identifier_type = 'phone'
+    ),
+
+    rescreened_by_settings as (
+        select stored.identifier_id
+        from stored
+        left join blocked_values
+            on
+                stored.identifier_type = blocked_values.identifier_type
+                and stored.identifier_value = blocked_values.identifier_value
+        left join identifier_types
+            on stored.identifier_type = identifier_types.identifier_type
+        where
+            blocked_values.block_reason is distinct from (
+                case when stored.exclusion_reason = 'blocklisted' then stored.exclusion_detail end
+            )
+            or stored.strength is distinct from identifier_types.strength
+            or stored.priority is distinct from identifier_types.priority
+            or stored.max_per_customer is distinct from identifier_types.max_per_customer
+    ),
+
+    {# After a full refresh of the log alone (every row newer than this model), an identifier
+        it no longer holds is seen only here. #}
+    log_rebuilt as (
+        select stored.identifier_id
+        from stored
+        where (
+            select min(sightings_log._built_at)
+            from {{ ref('int_identity_sightings_logged') }} as sightings_log
+        ) > (
+            select max(newest._built_at) from {{ this }} as newest
+        )
+    ),
+
+    touched_identifiers as (
+        select identifier_id from logged_since
+        union
+        select identifier_id from till_phones_of_reenrolled_cards
+        union
+        select identifier_id from rescreened_by_settings
+        union
+        select identifier_id from log_rebuilt
+    ),
+
+    screened_sightings as (
+        select * from sightings
+        where identifier_id in (
+            select touched_identifiers.identifier_id from touched_identifiers
+        )
+    ),
+{% else %}
+    screened_sightings as (
+        select * from sightings
+    ),
+{% endif %}
+
 {# `identifier_id` is `<type>:<scope>:<value>` (int_identity_sightings_extracted), and the
     sightings keep no value column: the value is what follows the type, the scope and their
     two colons. #}
@@ -42,7 +139,7 @@ identifier_sightings as (
         count(*) as sighting_count,
         min(seen_at) as first_seen_at,
         max(seen_at) as last_seen_at
-    from sightings
+    from screened_sightings
     group by 1, 2, 3
 ),
 
@@ -68,7 +165,7 @@ till_phone_cards as (
         phones.identifier_id,
         phones.store_id,
         count(distinct cards.identifier_id) as card_count
-    from sightings as phones
+    from screened_sightings as phones
     inner join sightings as cards
         on
             phones.source_model = cards.source_model
@@ -101,7 +198,7 @@ till_phone_foreign_cards as (
     select
         phones.identifier_id,
         count(distinct cards.identifier_id) as foreign_card_count
-    from sightings as phones
+    from screened_sightings as phones
     inner join sightings as cards
         on
             phones.source_model = cards.source_model
@@ -155,7 +252,7 @@ device_openids as (
     select
         devices.identifier_id,
         count(distinct openids.identifier_id) as openid_count
-    from sightings as devices
+    from screened_sightings as devices
     inner join sightings as openids
         on
             devices.source_model = openids.source_model
@@ -181,7 +278,7 @@ receiver_phone_buyers as (
         phones.identifier_id,
         buyers.identifier_scope,
         count(distinct buyers.identifier_id) as buyer_count
-    from sightings as phones
+    from screened_sightings as phones
     inner join sightings as buyers
         on
             phones.source_model = buyers.source_model
@@ -251,11 +348,41 @@ screened as (
         on identifiers.identifier_id = shared_receiver_phones.identifier_id
 ),
 
-final as (
+rescreened as (
     select
         *,
-        strength = 'strong' and exclusion_reason is null as is_linkable
+        strength = 'strong' and exclusion_reason is null as is_linkable,
+        {{ built_at() }} as _built_at
     from screened
-)
+),
+
+{% if is_incremental() %}
+    {# A touched identifier without a sighting left every record: its row has only the key,
+        and dbt deletes the stored one (`removed_unless='identifier_type'`). #}
+    final as (
+        select
+            touched_identifiers.identifier_id,
+            rescreened.identifier_type,
+            rescreened.identifier_scope,
+            rescreened.identifier_value,
+            rescreened.strength,
+            rescreened.exclusion_reason,
+            rescreened.exclusion_detail,
+            rescreened.priority,
+            rescreened.max_per_customer,
+            rescreened.sighting_count,
+            rescreened.first_seen_at,
+            rescreened.last_seen_at,
+            rescreened.is_linkable,
+            rescreened._built_at
+        from touched_identifiers
+        left join rescreened
+            on touched_identifiers.identifier_id = rescreened.identifier_id
+    )
+{% else %}
+    final as (
+        select * from rescreened
+    )
+{% endif %}
 
 select * from final
