@@ -36,21 +36,33 @@
 {%- endmacro %}
 
 {#- The incremental strategy `replace_by_key` of `incremental_by_key(..., removed_unless=...)`:
-    `delete+insert` on one key column, where the selected rows whose `removed_unless` column is
-    null only delete their key. dbt calls it with the relations of the run. -#}
+    `delete+insert` on the key (one column or several), where the selected rows whose
+    `removed_unless` column is null only delete their key. dbt calls it with the relations of
+    the run. -#}
 {% macro get_incremental_replace_by_key_sql(arg_dict) -%}
     {%- set unique_key = arg_dict['unique_key'] -%}
     {%- set removed_unless = config.get('removed_unless') -%}
-    {%- if unique_key is not string or removed_unless is none -%}
+    {%- if not unique_key or removed_unless is none -%}
         {{ exceptions.raise_compiler_error(
-            "replace_by_key needs one unique_key column and removed_unless, from "
+            "replace_by_key needs unique_key and removed_unless, from "
             ~ "incremental_by_key(unique_key, removed_unless=...)") }}
     {%- endif -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- if unique_key is string %}
     delete from {{ arg_dict['target_relation'] }}
     where {{ unique_key }} in (
         select {{ unique_key }} from {{ arg_dict['temp_relation'] }}
     );
+    {%- else %}
+    delete from {{ arg_dict['target_relation'] }} as stored_rows
+    using (
+        select distinct {{ unique_key | join(', ') }} from {{ arg_dict['temp_relation'] }}
+    ) as selected
+    where
+        {%- for column in unique_key %}
+        {{ 'and ' if not loop.first }}stored_rows.{{ column }} = selected.{{ column }}
+        {%- endfor %};
+    {%- endif %}
 
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }}

@@ -63,7 +63,9 @@ SIGHTINGS_LOG = "intermediate.int_identity_sightings_logged"
 SIGHTINGS = "intermediate.int_identity_sightings_extracted"
 # The identifiers screened again only where their sightings changed.
 SCREENED = "intermediate.int_identifiers_screened"
-DOWNSTREAM_MODELS = (STAGED_MODELS + PII_MODELS + (SIGHTINGS, SCREENED)
+# The records anchored again only where their sightings or identifiers changed.
+ANCHORED = "intermediate.int_identity_records_anchored"
+DOWNSTREAM_MODELS = (STAGED_MODELS + PII_MODELS + (SIGHTINGS, SCREENED, ANCHORED)
                      + tuple(f"marts.{fact}" for fact in FACTS))
 # The two passes of the connected_components materialization, updated in place after the
 # first build, and the final partition made of them.
@@ -377,7 +379,7 @@ def test_sightings_log_holds_the_current_sightings_and_the_removed_ones(both):
                                       "staging.stg_crm__members", "staging.stg_wechat__users",
                                       "staging.stg_marketing__coupons",
                                       "pii.stg_pii__delivery_contacts", SIGHTINGS_LOG,
-                                      SCREENED,
+                                      SCREENED, ANCHORED,
                                       "marts.fct_orders", "marts.fct_order_lines",
                                       "marts.fct_customer_touchpoints"])
 def test_a_batch_rewrites_only_the_rows_it_touches(both, relation):

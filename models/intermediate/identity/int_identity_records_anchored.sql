@@ -1,26 +1,77 @@
 {#- One row per staged record that carries at least one linkable identifier: its anchor, the
     identifier of the highest priority (then the smallest id) among them. Evidence is a star
-    from the anchor, never every pair. -#}
+    from the anchor, never every pair.
+
+    Kept up to date by record on DuckDB (docs/incremental.md, "Identity by record"): an
+    incremental run anchors again the records whose sightings were logged since this model's
+    newest `_built_at` and the records carrying an identifier screened again since; a record
+    left without a linkable identifier leaves. -#}
+{{ config(**incremental_by_key(
+    ['source_model', 'source_record_id'], removed_unless='anchor_identifier_id'
+)) }}
+-- depends_on: {{ ref('int_identity_sightings_logged') }}
 with
 
-sightings as (
+sightings as {{ not_materialized() }} (
     select * from {{ ref('int_identity_sightings_extracted') }}
 ),
 
-identifiers as (
+identifiers as {{ not_materialized() }} (
     select * from {{ ref('int_identifiers_screened') }}
 ),
 
+{% if is_incremental() %}
+    logged_since as (
+        select
+            source_model,
+            source_record_id
+        from {{ ref('int_identity_sightings_logged') }}
+        where {{ written_since_this() }}
+    ),
+
+    identifiers_screened_since as (
+        select identifier_id from identifiers
+        where {{ written_since_this() }}
+    ),
+
+    records_to_anchor as (
+        select
+            source_model,
+            source_record_id
+        from logged_since
+        union
+        select
+            sightings.source_model,
+            sightings.source_record_id
+        from sightings
+        inner join identifiers_screened_since
+            on sightings.identifier_id = identifiers_screened_since.identifier_id
+    ),
+
+    anchored_sightings as (
+        select sightings.*
+        from sightings
+        inner join records_to_anchor
+            on
+                sightings.source_model = records_to_anchor.source_model
+                and sightings.source_record_id = records_to_anchor.source_record_id
+    ),
+{% else %}
+    anchored_sightings as (
+        select * from sightings
+    ),
+{% endif %}
+
 linkable_sightings as (
     select
-        sightings.source_model,
-        sightings.source_record_id,
-        sightings.identifier_id,
+        anchored_sightings.source_model,
+        anchored_sightings.source_record_id,
+        anchored_sightings.identifier_id,
         identifiers.priority,
-        sightings.seen_at
-    from sightings
+        anchored_sightings.seen_at
+    from anchored_sightings
     inner join identifiers
-        on sightings.identifier_id = identifiers.identifier_id
+        on anchored_sightings.identifier_id = identifiers.identifier_id
     where identifiers.is_linkable
 ),
 
@@ -60,8 +111,32 @@ anchored as (
         source_record_id,
         substring(anchor_key, 5) as anchor_identifier_id,
         linkable_identifier_count,
-        seen_at
+        seen_at,
+        {{ built_at() }} as _built_at
     from first_linkable
-)
+),
 
-select * from anchored
+{% if is_incremental() %}
+    {# A record anchored again without a linkable identifier keeps only its key: dbt deletes
+        its stored anchor (`removed_unless='anchor_identifier_id'`). #}
+    final as (
+        select
+            records_to_anchor.source_model,
+            records_to_anchor.source_record_id,
+            anchored.anchor_identifier_id,
+            anchored.linkable_identifier_count,
+            anchored.seen_at,
+            anchored._built_at
+        from records_to_anchor
+        left join anchored
+            on
+                records_to_anchor.source_model = anchored.source_model
+                and records_to_anchor.source_record_id = anchored.source_record_id
+    )
+{% else %}
+    final as (
+        select * from anchored
+    )
+{% endif %}
+
+select * from final
