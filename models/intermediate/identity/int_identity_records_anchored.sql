@@ -48,7 +48,9 @@ identifiers as {{ not_materialized() }} (
             on sightings.identifier_id = identifiers_screened_since.identifier_id
     ),
 
-    anchored_sightings as (
+    {# Materialized: DuckDB otherwise joins every sighting to its identifier before this
+        narrowing (14M rows at 1M persons instead of 1M), and the run takes 0.6 s more. #}
+    anchored_sightings as {{ materialized() }} (
         select sightings.*
         from sightings
         inner join records_to_anchor
