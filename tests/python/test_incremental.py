@@ -65,7 +65,9 @@ SIGHTINGS = "intermediate.int_identity_sightings_extracted"
 SCREENED = "intermediate.int_identifiers_screened"
 # The records anchored again only where their sightings or identifiers changed.
 ANCHORED = "intermediate.int_identity_records_anchored"
-DOWNSTREAM_MODELS = (STAGED_MODELS + PII_MODELS + (SIGHTINGS, SCREENED, ANCHORED)
+# The evidence linked again only for the records whose sightings or identifiers changed.
+EDGES = "intermediate.int_identity_edges_linked"
+DOWNSTREAM_MODELS = (STAGED_MODELS + PII_MODELS + (SIGHTINGS, SCREENED, ANCHORED, EDGES)
                      + tuple(f"marts.{fact}" for fact in FACTS))
 # The two passes of the connected_components materialization, updated in place after the
 # first build, and the final partition made of them.
@@ -379,7 +381,7 @@ def test_sightings_log_holds_the_current_sightings_and_the_removed_ones(both):
                                       "staging.stg_crm__members", "staging.stg_wechat__users",
                                       "staging.stg_marketing__coupons",
                                       "pii.stg_pii__delivery_contacts", SIGHTINGS_LOG,
-                                      SCREENED, ANCHORED,
+                                      SCREENED, ANCHORED, EDGES,
                                       "marts.fct_orders", "marts.fct_order_lines",
                                       "marts.fct_customer_touchpoints"])
 def test_a_batch_rewrites_only_the_rows_it_touches(both, relation):

@@ -3,10 +3,20 @@
     its holder to the anchor of the order or receipt it was redeemed on, or a manual
     force-link. A piece of evidence is keyed by its rule, source model, source record and
     two identifiers (`identity_edge_key_columns`); `identity_edge_id` spells that key as one
-    readable id where one is shown. -#}
+    readable id where one is shown.
+
+    Kept up to date by record on DuckDB (docs/incremental.md, "Identity by record"): an
+    incremental run links again the records whose sightings were logged or whose identifiers
+    were screened since this model's newest `_built_at`, the coupons redeemed on such an
+    order or receipt or on a platform order number staged since, every override, and the
+    evidence whose rule changed rank; a record left without evidence leaves. -#}
+{{ config(**incremental_by_key(
+    ['source_model', 'source_record_id'], removed_unless='link_rule'
+)) }}
+-- depends_on: {{ ref('int_identity_sightings_logged') }}
 with
 
-sightings as (
+sightings as {{ not_materialized() }} (
     select * from {{ ref('int_identity_sightings_extracted') }}
 ),
 
@@ -18,7 +28,7 @@ anchors as {{ not_materialized() }} (
     select * from {{ ref('int_identity_records_anchored') }}
 ),
 
-link_rules as (
+link_rules as {{ not_materialized() }} (
     select * from {{ ref('identity_link_rules') }}
 ),
 
@@ -26,19 +36,138 @@ coupons as {{ not_materialized() }} (
     select * from {{ ref('stg_marketing__coupons') }}
 ),
 
-orders as (
+orders as {{ not_materialized() }} (
     select * from {{ ref('stg_ecommerce__orders') }}
 ),
 
-overrides as (
+overrides as {{ not_materialized() }} (
     select * from {{ ref('identity_overrides') }}
 ),
 
+{% if is_incremental() %}
+    logged_since as (
+        select
+            source_model,
+            source_record_id
+        from {{ ref('int_identity_sightings_logged') }}
+        where {{ written_since_this() }}
+    ),
+
+    identifiers_screened_since as (
+        select identifier_id from identifiers
+        where {{ written_since_this() }}
+    ),
+
+    stored as {{ not_materialized() }} (
+        select * from {{ this }}
+    ),
+
+    {# Records whose star may differ: their sightings, or the screening of one of their
+        identifiers (which decides the anchor and what is linkable), changed. #}
+    records_touched as {{ materialized() }} (
+        select
+            source_model,
+            source_record_id
+        from logged_since
+        union
+        select
+            sightings.source_model,
+            sightings.source_record_id
+        from sightings
+        inner join identifiers_screened_since
+            on sightings.identifier_id = identifiers_screened_since.identifier_id
+    ),
+
+    {# A redemption depends on the anchors of the coupon and of the order or receipt it was
+        used on, and on the platform order number naming exactly one order: an order staged
+        since may share it. An order's number is part of its key and never changes. #}
+    platform_orders_touched as (
+        select orders.platform_order_id
+        from orders
+        inner join records_touched
+            on
+                records_touched.source_model = 'stg_ecommerce__orders'
+                and orders.order_id = records_touched.source_record_id
+        union
+        select platform_order_id from orders
+        where {{ written_since_this() }}
+    ),
+
+    coupons_touched as (
+        select coupons.coupon_id
+        from coupons
+        inner join records_touched
+            on
+                records_touched.source_model = 'stg_pos__receipts'
+                and coupons.redeemed_receipt_id = records_touched.source_record_id
+        union
+        select coupons.coupon_id
+        from coupons
+        inner join platform_orders_touched
+            on coupons.redeemed_platform_order_id = platform_orders_touched.platform_order_id
+    ),
+
+    records_to_link as {{ materialized() }} (
+        select
+            source_model,
+            source_record_id
+        from records_touched
+        union
+        select
+            'stg_marketing__coupons' as source_model,
+            coupon_id as source_record_id
+        from coupons_touched
+        union
+        select
+            'identity_overrides' as source_model,
+            override_id as source_record_id
+        from overrides
+        union
+        {# Overrides since deleted, and evidence whose rule's rank changed. #}
+        select
+            stored.source_model,
+            stored.source_record_id
+        from stored
+        left join link_rules
+            on stored.link_rule = link_rules.link_rule
+        where
+            stored.source_model = 'identity_overrides'
+            or stored.rule_rank is distinct from link_rules.rank
+    ),
+
+    {# Materialized: otherwise DuckDB joins every sighting to its identifier first. #}
+    linked_sightings as {{ materialized() }} (
+        select sightings.*
+        from sightings
+        inner join records_to_link
+            on
+                sightings.source_model = records_to_link.source_model
+                and sightings.source_record_id = records_to_link.source_record_id
+    ),
+
+    linked_coupons as (
+        select coupons.*
+        from coupons
+        inner join records_to_link
+            on
+                records_to_link.source_model = 'stg_marketing__coupons'
+                and coupons.coupon_id = records_to_link.source_record_id
+    ),
+{% else %}
+    linked_sightings as (
+        select * from sightings
+    ),
+
+    linked_coupons as (
+        select * from coupons
+    ),
+{% endif %}
+
 linkable_sightings as (
-    select sightings.*
-    from sightings
+    select linked_sightings.*
+    from linked_sightings
     inner join identifiers
-        on sightings.identifier_id = identifiers.identifier_id
+        on linked_sightings.identifier_id = identifiers.identifier_id
     where identifiers.is_linkable
 ),
 
@@ -117,7 +246,7 @@ redemptions as (
         coupons.redeemed_at,
         'stg_ecommerce__orders' as redeemed_model,
         redeemable_orders.order_id as redeemed_record_id
-    from coupons
+    from linked_coupons as coupons
     inner join redeemable_orders
         on coupons.redeemed_platform_order_id = redeemable_orders.platform_order_id
 
@@ -129,7 +258,7 @@ redemptions as (
         redeemed_at,
         'stg_pos__receipts' as redeemed_model,
         redeemed_receipt_id as redeemed_record_id
-    from coupons
+    from linked_coupons
     where redeemed_receipt_id is not null
 ),
 
@@ -196,10 +325,38 @@ ranked as (
         all_edges.context_record_id,
         all_edges.store_id,
         link_rules.rank as rule_rank,
-        all_edges.seen_at
+        all_edges.seen_at,
+        {{ built_at() }} as _built_at
     from all_edges
     inner join link_rules
         on all_edges.link_rule = link_rules.link_rule
-)
+),
 
-select * from ranked
+{% if is_incremental() %}
+    {# A record linked again without evidence keeps only its key, so that dbt deletes its
+        stored evidence (`removed_unless='link_rule'`). #}
+    final as (
+        select
+            ranked.identifier_a_id,
+            ranked.identifier_b_id,
+            ranked.link_rule,
+            records_to_link.source_model,
+            records_to_link.source_record_id,
+            ranked.context_record_id,
+            ranked.store_id,
+            ranked.rule_rank,
+            ranked.seen_at,
+            ranked._built_at
+        from records_to_link
+        left join ranked
+            on
+                records_to_link.source_model = ranked.source_model
+                and records_to_link.source_record_id = ranked.source_record_id
+    )
+{% else %}
+    final as (
+        select * from ranked
+    )
+{% endif %}
+
+select * from final
