@@ -412,3 +412,32 @@ def test_a_table_built_before_built_at_stops_with_what_to_do(batch_world, tmp_pa
     _run(command + ["--full-refresh"], env)
     with duckdb.connect(str(database), read_only=True) as connection:
         assert BUILT_AT in _columns(connection, "marts.fct_customer_touchpoints")
+
+
+def test_a_changed_threshold_rescreens_without_a_full_refresh(batch_world, tmp_path):
+    """A threshold var changed after the batches: the incremental screening, on the warehouse
+    the batches built, screens again every identifier screened with the old value and equals
+    a full refresh with the new one (`_screened_with`); and the new value does change the
+    screening, so the comparison is not vacuous."""
+    new_vars = ("{datong_identity_shared_phone_min_cards: 1, "
+                "datong_identity_shared_device_min_openids: 2}")
+    selection = ["--select", "int_identity_sightings_logged", "int_identifiers_screened"]
+    databases = {}
+    for side, full_refresh in (("incremental", False), ("full", True)):
+        database = tmp_path / f"{side}_vars.duckdb"
+        shutil.copy(batch_world[side], database)
+        command = [str(BIN / "dbt"), "run", "--target", "dev", "--quiet", "--vars", new_vars,
+                   *selection] + (["--full-refresh"] if full_refresh else [])
+        _run(command, _env(tmp_path, database))
+        databases[side] = database
+    with duckdb.connect(str(databases["incremental"]), read_only=True) as connection:
+        connection.execute(f"attach '{databases['full']}' as full_db (read_only)")
+        connection.execute(f"attach '{batch_world['incremental']}' as before_db (read_only)")
+        columns = [column for column in _columns(connection, SCREENED) if column != BUILT_AT]
+        assert _difference(connection, SCREENED, columns)[:2] == (0, 0)
+        (newly_excluded,) = connection.execute(
+            f"select count(*) from {SCREENED} as now "
+            f"inner join before_db.{SCREENED} as before using (identifier_id) "
+            "where now.exclusion_reason is distinct from before.exclusion_reason"
+        ).fetchone()
+        assert newly_excluded > 0

@@ -7,8 +7,8 @@
     incremental run screens again the identifiers whose sightings int_identity_sightings_logged
     wrote since this model's newest `_built_at` (removed sightings included), the phones typed
     at a till with a card whose enrolment was written since, and the identifiers the blocklist
-    or the type settings now treat differently; an identifier no longer seen leaves. A change
-    of a threshold var needs a full refresh. -#}
+    or the type settings now treat differently, and every identifier screened with other
+    threshold vars; an identifier no longer seen leaves. -#}
 -- depends_on: {{ ref('int_identity_sightings_logged') }}
 {%- set min_cards_per_till_phone = var('datong_identity_shared_phone_min_cards') -%}
 {%- set min_foreign_cards_per_till_phone = var(
@@ -16,6 +16,11 @@
 ) -%}
 {%- set min_openids_per_device = var('datong_identity_shared_device_min_openids') -%}
 {%- set min_buyers_per_receiver = var('datong_identity_shared_receiver_min_buyers') -%}
+{#- The thresholds a row was screened with: a row screened with others is screened again. -#}
+{%- set thresholds = [
+    min_cards_per_till_phone, min_foreign_cards_per_till_phone, min_openids_per_device,
+    min_buyers_per_receiver,
+] | join('/') -%}
 {{ config(**incremental_by_key('identifier_id', removed_unless='identifier_type')) }}
 with
 
@@ -75,6 +80,8 @@ blocked_values as (
             and phones.identifier_type = 'phone'
     ),
 
+    {# The stored identifiers that the blocklist, the type settings or the thresholds now
+        treat differently. #}
     rescreened_by_settings as (
         select stored.identifier_id
         from stored
@@ -91,6 +98,7 @@ blocked_values as (
             or stored.strength is distinct from identifier_types.strength
             or stored.priority is distinct from identifier_types.priority
             or stored.max_per_customer is distinct from identifier_types.max_per_customer
+            or stored._screened_with is distinct from '{{ thresholds }}'
     ),
 
     {# After a full refresh of the log alone (every row newer than this model), an identifier
@@ -354,6 +362,7 @@ rescreened as (
     select
         *,
         strength = 'strong' and exclusion_reason is null as is_linkable,
+        '{{ thresholds }}' as _screened_with,
         {{ built_at() }} as _built_at
     from screened
 ),
@@ -376,6 +385,7 @@ rescreened as (
             rescreened.first_seen_at,
             rescreened.last_seen_at,
             rescreened.is_linkable,
+            rescreened._screened_with,
             rescreened._built_at
         from touched_identifiers
         left join rescreened

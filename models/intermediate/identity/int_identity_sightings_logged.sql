@@ -4,14 +4,17 @@
     mini-program's (a retailer sets its own appid).
 
     Kept up to date by record (docs/incremental.md, "Identity by record"): an incremental run
-    extracts again the records that staging wrote since this model's newest `_built_at`, and
-    the receipts and coupons whose card may have changed programme; dbt replaces the stored
-    rows of those records. A sighting a record no longer carries stays as a removed row
+    extracts again the records that staging wrote since this model's newest `_built_at`, the
+    receipts and coupons whose card may have changed programme, and the records extracted
+    with another mini-program appid or default card programme; dbt replaces the stored rows
+    of those records. A sighting a record no longer carries stays as a removed row
     (`is_removed`), so that a model reading the rows written since its own last build sees
     every identifier whose sightings changed. int_identity_sightings_extracted is the current
     rows. -#}
 {%- set mini_program_appid = var('datong_identity_mini_program_appid') -%}
 {%- set default_card_program = var('datong_identity_default_card_program') -%}
+{#- The vars a row was extracted with: a record extracted with others is extracted again. -#}
+{%- set extraction_settings = [mini_program_appid, default_card_program] | join('/') -%}
 {{ config(**incremental_by_key(['source_model', 'source_record_id'])) }}
 with
 
@@ -111,9 +114,22 @@ card_programs as (
         select * from {{ this }}
     ),
 
+    records_extracted_with_other_settings as (
+        select distinct
+            source_model,
+            source_record_id
+        from stored
+        where _extracted_with is distinct from '{{ extraction_settings }}'
+    ),
+
     members_to_extract as (
         select * from members
-        where {{ written_since_this() }}
+        where
+            {{ written_since_this() }}
+            or member_id in (
+                select stale.source_record_id from records_extracted_with_other_settings as stale
+                where stale.source_model = 'stg_crm__members'
+            )
     ),
 
     cards_to_rescope as (
@@ -136,17 +152,32 @@ card_programs as (
 
     orders_to_extract as (
         select * from orders
-        where {{ written_since_this() }}
+        where
+            {{ written_since_this() }}
+            or order_id in (
+                select stale.source_record_id from records_extracted_with_other_settings as stale
+                where stale.source_model = 'stg_ecommerce__orders'
+            )
     ),
 
     wechat_users_to_extract as (
         select * from wechat_users
-        where {{ written_since_this() }}
+        where
+            {{ written_since_this() }}
+            or wechat_user_id in (
+                select stale.source_record_id from records_extracted_with_other_settings as stale
+                where stale.source_model = 'stg_wechat__users'
+            )
     ),
 
     location_shares_to_extract as (
         select * from location_shares
-        where {{ written_since_this() }}
+        where
+            {{ written_since_this() }}
+            or location_share_id in (
+                select stale.source_record_id from records_extracted_with_other_settings as stale
+                where stale.source_model = 'stg_wechat__location_shares'
+            )
     ),
 
     receipts_to_extract as (
@@ -156,6 +187,10 @@ card_programs as (
             or member_card_pseudonym in (
                 select cards_to_rescope.member_card_pseudonym from cards_to_rescope
             )
+            or receipt_id in (
+                select stale.source_record_id from records_extracted_with_other_settings as stale
+                where stale.source_model = 'stg_pos__receipts'
+            )
     ),
 
     coupons_to_extract as (
@@ -164,6 +199,10 @@ card_programs as (
             {{ written_since_this() }}
             or issued_to_member_card_pseudonym in (
                 select cards_to_rescope.member_card_pseudonym from cards_to_rescope
+            )
+            or coupon_id in (
+                select stale.source_record_id from records_extracted_with_other_settings as stale
+                where stale.source_model = 'stg_marketing__coupons'
             )
     ),
 {% else %}
@@ -426,6 +465,7 @@ identified as (
         store_id,
         seen_at,
         false as is_removed,
+        '{{ extraction_settings }}' as _extracted_with,
         {{ built_at() }} as _built_at
     from all_sightings
     where identifier_value is not null
@@ -478,6 +518,7 @@ identified as (
             stored.store_id,
             stored.seen_at,
             true as is_removed,
+            '{{ extraction_settings }}' as _extracted_with,
             {{ built_at() }} as _built_at
         from stored
         inner join extracted_records
