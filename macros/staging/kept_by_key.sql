@@ -7,11 +7,12 @@
 
 {#- Filter of the rows of an input that a model kept by key has not seen yet: those written
     (`_built_at`) after the newest row of the model being built. Only on an incremental run.
-    The input's column is unqualified: use it in a select from that input alone. A table
+    The input's column is unqualified, or qualified by `input_alias` where the select joins
+    the input to others. A table
     built before the model had `_built_at` fails with what to do, rather than with the
     engine's error on the query (whose `_built_at` would then name the input's column); a
     unit test's `this` is its given rows, a name rather than a relation, and needs no check. -#}
-{% macro written_since_this() -%}
+{% macro written_since_this(input_alias=none) -%}
     {%- if execute and this is not string -%}
         {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name')
             | map('lower') | list -%}
@@ -24,7 +25,7 @@
             ) }}
         {%- endif -%}
     {%- endif -%}
-    _built_at > (
+    {{ input_alias ~ '.' if input_alias }}_built_at > (
         select coalesce(max(_built_at), timestamp '1970-01-01') from {{ this }}
     )
 {%- endmacro %}

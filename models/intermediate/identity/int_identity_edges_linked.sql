@@ -45,19 +45,6 @@ overrides as {{ not_materialized() }} (
 ),
 
 {% if is_incremental() %}
-    logged_since as (
-        select
-            source_model,
-            source_record_id
-        from {{ ref('int_identity_sightings_logged') }}
-        where {{ written_since_this() }}
-    ),
-
-    identifiers_screened_since as (
-        select identifier_id from identifiers
-        where {{ written_since_this() }}
-    ),
-
     stored as {{ not_materialized() }} (
         select * from {{ this }}
     ),
@@ -65,17 +52,7 @@ overrides as {{ not_materialized() }} (
     {# Records whose star may differ: their sightings, or the screening of one of their
         identifiers (which decides the anchor and what is linkable), changed. #}
     records_touched as {{ materialized() }} (
-        select
-            source_model,
-            source_record_id
-        from logged_since
-        union
-        select
-            sightings.source_model,
-            sightings.source_record_id
-        from sightings
-        inner join identifiers_screened_since
-            on sightings.identifier_id = identifiers_screened_since.identifier_id
+        {{ identity_records_touched('sightings', 'identifiers') }}
     ),
 
     {# A redemption depends on the anchors of the coupon and of the order or receipt it was

@@ -21,31 +21,8 @@ identifiers as {{ not_materialized() }} (
 ),
 
 {% if is_incremental() %}
-    logged_since as (
-        select
-            source_model,
-            source_record_id
-        from {{ ref('int_identity_sightings_logged') }}
-        where {{ written_since_this() }}
-    ),
-
-    identifiers_screened_since as (
-        select identifier_id from identifiers
-        where {{ written_since_this() }}
-    ),
-
     records_to_anchor as (
-        select
-            source_model,
-            source_record_id
-        from logged_since
-        union
-        select
-            sightings.source_model,
-            sightings.source_record_id
-        from sightings
-        inner join identifiers_screened_since
-            on sightings.identifier_id = identifiers_screened_since.identifier_id
+        {{ identity_records_touched('sightings', 'identifiers') }}
     ),
 
     {# Materialized: DuckDB otherwise joins every sighting to its identifier before this
