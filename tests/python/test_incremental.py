@@ -67,7 +67,11 @@ SCREENED = "intermediate.int_identifiers_screened"
 ANCHORED = "intermediate.int_identity_records_anchored"
 # The evidence linked again only for the records whose sightings or identifiers changed.
 EDGES = "intermediate.int_identity_edges_linked"
-DOWNSTREAM_MODELS = (STAGED_MODELS + PII_MODELS + (SIGHTINGS, SCREENED, ANCHORED, EDGES)
+# Each identifier's and each record's customer, written again only where it changed.
+IDENTIFIERS_RESOLVED = "intermediate.int_identifiers_resolved"
+RECORDS_RESOLVED = "intermediate.int_identity_records_resolved"
+DOWNSTREAM_MODELS = (STAGED_MODELS + PII_MODELS
+                     + (SIGHTINGS, SCREENED, ANCHORED, EDGES, IDENTIFIERS_RESOLVED, RECORDS_RESOLVED)
                      + tuple(f"marts.{fact}" for fact in FACTS))
 # The two passes of the connected_components materialization, updated in place after the
 # first build, and the final partition made of them.
@@ -262,15 +266,21 @@ def test_components_updated_in_place_equal_full_refresh(both, relation):
     assert (only_incremental, only_full) == (0, 0), relation
 
 
-@pytest.mark.parametrize("relation", ["marts.fct_orders", "marts.fct_order_lines",
-                                      "marts.fct_customer_touchpoints"])
-def test_facts_group_rows_into_the_same_customers(both, relation):
+@pytest.mark.parametrize(("relation", "key"), [
+    ("marts.fct_orders", ("order_id",)),
+    ("marts.fct_order_lines", ("order_line_id",)),
+    ("marts.fct_customer_touchpoints", ("touchpoint_id",)),
+    (IDENTIFIERS_RESOLVED, ("identifier_id",)),
+    (RECORDS_RESOLVED, ("source_model", "source_record_id")),
+])
+def test_facts_group_rows_into_the_same_customers(both, relation, key):
     """The same rows share a customer in both builds: one full id per incremental id and back,
-    the same rows without a customer (erased or unresolved)."""
-    key = _columns(both, relation)[0]
+    the same rows without a customer (erased or unresolved). The facts, and the identifiers
+    and records they take their customers from."""
+    matched = " and ".join(f"i.{column} = f.{column}" for column in key)
     pairs = both.execute(
         f"select i.customer_id, f.customer_id from {relation} as i "
-        f"inner join full_db.{relation} as f on i.{key} = f.{key}"
+        f"inner join full_db.{relation} as f on {matched}"
     ).fetchall()
     assert pairs
     assert all((left is None) == (right is None) for left, right in pairs)
@@ -381,8 +391,8 @@ def test_sightings_log_holds_the_current_sightings_and_the_removed_ones(both):
                                       "staging.stg_crm__members", "staging.stg_wechat__users",
                                       "staging.stg_marketing__coupons",
                                       "pii.stg_pii__delivery_contacts", SIGHTINGS_LOG,
-                                      SCREENED, ANCHORED, EDGES,
-                                      "marts.fct_orders", "marts.fct_order_lines",
+                                      SCREENED, ANCHORED, EDGES, IDENTIFIERS_RESOLVED,
+                                      RECORDS_RESOLVED, "marts.fct_orders", "marts.fct_order_lines",
                                       "marts.fct_customer_touchpoints"])
 def test_a_batch_rewrites_only_the_rows_it_touches(both, relation):
     """The models kept up to date by key really are: the last batch's build wrote some of
