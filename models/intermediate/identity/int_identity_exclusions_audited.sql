@@ -28,8 +28,8 @@ sightings as (
     select * from {{ ref('int_identity_sightings_extracted') }}
 ),
 
-anchors as (
-    select * from {{ ref('int_identity_records_anchored') }}
+records as (
+    select * from {{ ref('int_identity_records_resolved') }}
 ),
 
 excluded_identifiers as (
@@ -122,18 +122,20 @@ customers_over_cap as (
     where type_counts.identifier_count > identifier_types.max_per_customer
 ),
 
-{# Anti-join first, then fold the few sightings left into records: a distinct over every
-    sighting would be the larger step. #}
+{# A record with sightings but no anchor: its identifiers were all excluded or weak. The
+    records without an anchor are few (a record with no sighting at all has none either), so
+    the sightings are joined to them, not anti-joined to the 7M anchors: 0.1 s instead of
+    1.5-1.9 s at 1M persons. Then the few sightings left are folded into records. #}
 unanchored_sightings as (
     select
         sightings.source_model,
         sightings.source_record_id
     from sightings
-    left join anchors
+    inner join records
         on
-            sightings.source_model = anchors.source_model
-            and sightings.source_record_id = anchors.source_record_id
-    where anchors.source_record_id is null
+            sightings.source_model = records.source_model
+            and sightings.source_record_id = records.source_record_id
+    where records.anchor_identifier_id is null
 ),
 
 unanchored_records as (
