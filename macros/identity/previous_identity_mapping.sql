@@ -1,15 +1,17 @@
 {% macro previous_identity_mapping() -%}
     {#- The identifier -> customer mapping of the previous build, as a subquery
-        (`identifier_id`, `customer_id`): the latest row of each identifier in
-        int_identity_customer_changes_historized that still names a customer. That model runs
-        after the identity models that read this, so until it is rebuilt its table holds the
-        previous build; it is read without ref() because a ref would be a cycle. Empty on the
-        first build (no table yet) and in unit tests, which override it with a fixture subquery. -#}
+        (`identifier_id`, `customer_id`): the rows of int_identifiers_resolved that name a
+        customer. That model runs after the identity models that read this, so until it is
+        rebuilt its table holds the previous build; it is read without ref() because a ref
+        would be a cycle. The latest row per identifier of
+        int_identity_customer_changes_historized holds the same mapping, but takes a window
+        over the whole history. Empty on the first build (no table yet) and in unit tests,
+        which override it with a fixture subquery. -#}
     {%- set found = namespace(relation=none) -%}
     {%- if execute -%}
         {%- for node in (graph.get('nodes') or {}).values()
             if node.resource_type == 'model'
-            and node.name == 'int_identity_customer_changes_historized' -%}
+            and node.name == 'int_identifiers_resolved' -%}
             {%- set found.relation = adapter.get_relation(
                 database=node.database, schema=node.schema, identifier=node.alias) -%}
         {%- endfor -%}
@@ -26,18 +28,8 @@
             select
                 identifier_id,
                 customer_id
-            from (
-                select
-                    identifier_id,
-                    customer_id,
-                    {#- One row per identifier and build (customer_change_id is unique):
-                        one sort key, which DuckDB takes by an aggregate. #}
-                    row_number() over (
-                        partition by identifier_id order by changed_at desc
-                    ) as change_rank
-                from {{ found.relation }}
-            ) as latest_changes
-            where change_rank = 1 and customer_id is not null
+            from {{ found.relation }}
+            where customer_id is not null
         )
     {%- endif -%}
 {%- endmacro %}
