@@ -37,21 +37,23 @@ orders_channelled as (
         on orders.pos_receipt_id = receipts.receipt_id
 ),
 
-purchases_sequenced as (
-    {# fct_orders knows the first purchase in each of online and offline; a platform is a
-       finer channel, so its first purchase is ranked here the same way (time, then id). #}
-    select
-        *,
-        case
-            when channel = 'offline' then is_first_purchase_in_channel
-            else
-                row_number() over (
-                    partition by customer_id, acquisition_channel
-                    order by ordered_at asc, order_id asc
-                ) = 1
-        end as is_first_purchase_on_channel
-    from orders_channelled
+purchases as (
+    select * from orders_channelled
     where is_purchase and customer_id is not null
+),
+
+{# fct_orders knows the first purchase in each of online and offline; a platform is a finer
+   channel, and only the month of a customer's first purchase on it matters here: the month
+   of the earliest purchase, an aggregate rather than a window that ranks every purchase
+   (1.9 s of 3.0 at 1M persons). #}
+platform_first_months as (
+    select
+        customer_id,
+        acquisition_channel,
+        min(month_start_date) as first_month_start_date
+    from purchases
+    where channel <> 'offline'
+    group by 1, 2
 ),
 
 system_firsts as (
@@ -75,12 +77,24 @@ system_new as (
 
 customer_months as (
     select
-        month_start_date,
-        acquisition_channel,
-        customer_id,
-        max(case when is_first_purchase_ever then 1 else 0 end) as is_new_to_brand,
-        max(case when is_first_purchase_on_channel then 1 else 0 end) as is_new_to_channel
-    from purchases_sequenced
+        purchases.month_start_date,
+        purchases.acquisition_channel,
+        purchases.customer_id,
+        max(case when purchases.is_first_purchase_ever then 1 else 0 end) as is_new_to_brand,
+        max(
+            case
+                when purchases.channel = 'offline' and purchases.is_first_purchase_in_channel
+                    then 1
+                when purchases.month_start_date = platform_first_months.first_month_start_date
+                    then 1
+                else 0
+            end
+        ) as is_new_to_channel
+    from purchases
+    left join platform_first_months
+        on
+            purchases.customer_id = platform_first_months.customer_id
+            and purchases.acquisition_channel = platform_first_months.acquisition_channel
     group by 1, 2, 3
 ),
 
@@ -102,7 +116,7 @@ brand_active as (
     select
         month_start_date,
         count(distinct customer_id) as active_customers
-    from purchases_sequenced
+    from purchases
     group by 1
 ),
 
