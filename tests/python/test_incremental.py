@@ -357,8 +357,8 @@ def test_customer_ids_change_only_by_merge_or_split(batch_world):
 
 def test_history_records_every_move_of_every_batch(batch_world):
     """After each batch's build, the latest history row of every identifier names its current
-    customer: the history compares only the identifiers written again since, and those that
-    left, so a move it missed would stay visible here. The batches do move identifiers."""
+    customer: a move the history missed would stay visible here. The batches do move
+    identifiers."""
     assert batch_world["history_disagreements"] == [0] * len(batch_world["batches"])
     moved = [change for changes in batch_world["changes"][1:] for change in changes.values()]
     assert {"merged", "split", "removed"} & set(moved)

@@ -37,94 +37,44 @@ current_mapping as (
     where customer_id is not null
 ),
 
-{% if is_incremental() %}
-    {# Only an identifier written again in int_identifiers_resolved since the history's
-       newest row can have moved: that model rewrites an identifier exactly when its customer
-       differs from the stored one. An identifier that left it leaves no row there, so the
-       history's identifiers missing from it are taken too (an anti-join on one column,
-       cheaper than the latest row of every identifier). A build that wrote no row leaves an
-       older mark, which only takes more identifiers. #}
-    changed_identifiers as {{ materialized() }} (
-        select identifier_id
-        from identifiers
-        where _built_at > (select max(history_mark.changed_at) from {{ this }} as history_mark)
-        union
-        select history.identifier_id
-        from {{ this }} as history
-        left join identifiers
-            on history.identifier_id = identifiers.identifier_id
-        where
-            history.customer_id is not null
-            and identifiers.identifier_id is null
-    ),
-
-    {# The latest row of a changed identifier is its customer at the previous build. A build
-       writes one row per identifier (customer_change_id is unique), so the latest is the one
-       of the newest changed_at. A removed identifier's latest row has no customer. #}
-    previous_changed as (
+previous_mapping as (
+    {% if is_incremental() %}
+        {# A removed identifier's latest row has no customer: it is not in the mapping. A
+           build writes one row per identifier (customer_change_id is unique), so the
+           latest is the one of the newest changed_at; one sort key lets DuckDB take it by
+           an aggregate instead of sorting every identifier's rows. #}
         select
             identifier_id,
             customer_id
         from (
-            select history.*
-            from {{ this }} as history
-            inner join changed_identifiers
-                on history.identifier_id = changed_identifiers.identifier_id
+            select * from {{ this }}
             qualify row_number() over (
-                partition by history.identifier_id order by history.changed_at desc
+                partition by identifier_id order by changed_at desc
             ) = 1
         ) as latest_changes
         where customer_id is not null
-    ),
-
-    current_changed as (
-        select current_mapping.*
-        from current_mapping
-        inner join changed_identifiers
-            on current_mapping.identifier_id = changed_identifiers.identifier_id
-    ),
-
-    {# Every other identifier kept the customer it had at the previous build. #}
-    previous_mapping as (
-        select current_mapping.*
-        from current_mapping
-        left join changed_identifiers
-            on current_mapping.identifier_id = changed_identifiers.identifier_id
-        where changed_identifiers.identifier_id is null
-        union all
-        select * from previous_changed
-    ),
-{% else %}
-    previous_changed as (
+    {% else %}
         select
             cast(null as {{ dbt.type_string() }}) as identifier_id,
             cast(null as {{ dbt.type_string() }}) as customer_id
         from current_mapping
         where 1 = 0
-    ),
-
-    current_changed as (
-        select * from current_mapping
-    ),
-
-    previous_mapping as (
-        select * from previous_changed
-    ),
-{% endif %}
+    {% endif %}
+),
 
 moves as (
     select
-        coalesce(current_changed.identifier_id, previous_changed.identifier_id)
+        coalesce(current_mapping.identifier_id, previous_mapping.identifier_id)
             as identifier_id,
-        current_changed.customer_id,
-        previous_changed.customer_id as previous_customer_id
-    from current_changed
-    full outer join previous_changed
-        on current_changed.identifier_id = previous_changed.identifier_id
+        current_mapping.customer_id,
+        previous_mapping.customer_id as previous_customer_id
+    from current_mapping
+    full outer join previous_mapping
+        on current_mapping.identifier_id = previous_mapping.identifier_id
     where
-        previous_changed.customer_id is null
-        or current_changed.customer_id is null
-        or current_changed.customer_id <> previous_changed.customer_id
+        previous_mapping.customer_id is null
+        or current_mapping.customer_id is null
+        or current_mapping.customer_id <> previous_mapping.customer_id
 ),
 
 {# The figures below are needed only for the customers that a move names: each is grouped by
