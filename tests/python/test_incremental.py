@@ -25,8 +25,7 @@ PERSONS = 2000
 SEED = 11
 BATCHES = 5
 SQL_INCREMENTAL = re.compile(r"config\([^)]*materialized\s*=\s*['\"]incremental['\"]")
-# The models kept up to date by key, or rewritten where their rows changed.
-SQL_KEPT_BY_KEY = re.compile(r"config\(\*\*(incremental_by_key|rewritten_where_changed)\(")
+SQL_KEPT_BY_KEY = re.compile(r"config\(\*\*incremental_by_key\(")
 
 
 def _incremental_staging_models() -> tuple[str, ...]:
@@ -71,11 +70,8 @@ EDGES = "intermediate.int_identity_edges_linked"
 # Each identifier's and each record's customer, written again only where it changed.
 IDENTIFIERS_RESOLVED = "intermediate.int_identifiers_resolved"
 RECORDS_RESOLVED = "intermediate.int_identity_records_resolved"
-# The bridge, rewritten only where its rows changed (`rewritten_where_changed`).
-BRIDGE = "marts.bdg_customer_identifiers"
 DOWNSTREAM_MODELS = (STAGED_MODELS + PII_MODELS
-                     + (SIGHTINGS, SCREENED, ANCHORED, EDGES, IDENTIFIERS_RESOLVED, RECORDS_RESOLVED,
-                        BRIDGE)
+                     + (SIGHTINGS, SCREENED, ANCHORED, EDGES, IDENTIFIERS_RESOLVED, RECORDS_RESOLVED)
                      + tuple(f"marts.{fact}" for fact in FACTS))
 # The two passes of the connected_components materialization, updated in place after the
 # first build, and the final partition made of them.
@@ -84,15 +80,13 @@ COMPONENT_MODELS = ("intermediate.int_identity_components_proposed",
                     "intermediate.int_identity_components_resolved")
 SELECTION = [
     *(f"+{fact}" for fact in FACTS),
-    "+bdg_customer_identifiers",
     "+int_identity_customer_changes_historized",
     *(f"+{relation.split('.')[1]}" for relation in STAGED_MODELS + PII_MODELS),
 ]
 
 
 def _models_kept_by_key() -> set[str]:
-    """The name of every model configured by `incremental_by_key` or `rewritten_where_changed`
-    (incremental on DuckDB)."""
+    """The name of every model configured by `incremental_by_key` (incremental on DuckDB)."""
     return {
         path.stem for path in (REPO / "models").rglob("*.sql")
         if SQL_KEPT_BY_KEY.search(path.read_text(encoding="utf-8"))
@@ -299,7 +293,6 @@ def test_components_updated_in_place_equal_full_refresh(both, relation):
     ("marts.fct_customer_touchpoints", ("touchpoint_id",)),
     (IDENTIFIERS_RESOLVED, ("identifier_id",)),
     (RECORDS_RESOLVED, ("source_model", "source_record_id")),
-    (BRIDGE, ("identifier_id",)),
 ])
 def test_facts_group_rows_into_the_same_customers(both, relation, key):
     """The same rows share a customer in both builds: one full id per incremental id and back,

@@ -1,6 +1,3 @@
-{#- Written again only where a row changed (`rewritten_where_changed`): its five million
-    rows of long string keys cost more to write than to select, and a night changes few. -#}
-{{ config(**rewritten_where_changed('identifier_id')) }}
 with
 
 identifiers as (
