@@ -4,11 +4,12 @@
 
     Kept up to date by record on DuckDB (docs/incremental.md, "Identity by record"): an
     incremental run resolves again the records staged since this model's newest `_built_at`,
-    those anchored again since, those whose stored anchor left, and those whose anchor's
-    customer was written again since (`int_identifiers_resolved` keeps each row's
+    those anchored again or logged since, and those whose stored or current anchor was
+    written again since (`int_identifiers_resolved` keeps each row's
     `_built_at` until its customer or screening changes). A staged record never leaves
     staging, so none leaves this model. -#}
 {{ config(**incremental_by_key(['source_model', 'source_record_id'])) }}
+-- depends_on: {{ ref('int_identity_sightings_logged') }}
 with
 
 orders as (
@@ -35,11 +36,11 @@ coupons as (
     select * from {{ ref('stg_marketing__coupons') }}
 ),
 
-anchors as (
+anchors as {{ not_materialized() }} (
     select * from {{ ref('int_identity_records_anchored') }}
 ),
 
-identifiers as (
+identifiers as {{ not_materialized() }} (
     select * from {{ ref('int_identifiers_resolved') }}
 ),
 
@@ -88,8 +89,12 @@ records_staged as (
         select * from {{ this }}
     ),
 
-    {# A record staged since, anchored again since, whose stored anchor left, or whose
-        anchor's customer was written again since. #}
+    {# A record staged since, anchored again since, or whose anchor (stored or current) was
+        written again since in int_identifiers_resolved: its customer or screening changed.
+        A record's anchor leaves only when its sightings changed (its rows in the log since)
+        or when the anchor was screened again (and so written again there); an identifier
+        that left the screening left every record, so its records are in the log. Both are
+        found without an anti-join of the stored records and the anchors (7M each). #}
     records as {{ materialized() }} (
         select
             source_model,
@@ -103,16 +108,18 @@ records_staged as (
         where {{ written_since_this() }}
         union
         select
+            sightings_log.source_model,
+            sightings_log.source_record_id
+        from {{ ref('int_identity_sightings_logged') }} as sightings_log
+        where {{ written_since_this('sightings_log') }}
+        union
+        select
             stored.source_model,
             stored.source_record_id
         from stored
-        left join anchors
-            on
-                stored.source_model = anchors.source_model
-                and stored.source_record_id = anchors.source_record_id
-        where
-            stored.anchor_identifier_id is not null
-            and anchors.source_record_id is null
+        inner join identifiers
+            on stored.anchor_identifier_id = identifiers.identifier_id
+        where {{ written_since_this('identifiers') }}
         union
         select
             anchors.source_model,
