@@ -37,3 +37,22 @@
 {% macro loaded_since_this() -%}
     _row_number > (select coalesce(max(_row_number), 0) from {{ this }})
 {%- endmacro %}
+
+{#- Fails the run when a model kept by key compares its new rows with the stored ones on a
+    list of columns that is not every stored column but the key and `_built_at`: a column
+    added to the model but not to the list would otherwise never make a row differ. Only on
+    an incremental run against a table (a unit test's `this` is a name). -#}
+{% macro check_compared_columns(columns, key) -%}
+    {%- if execute and this is not string -%}
+        {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name')
+            | map('lower') | reject('in', [key, '_built_at']) | list -%}
+        {%- if stored | sort != columns | map('lower') | sort -%}
+            {{ exceptions.raise_compiler_error(
+                this ~ " compares its rows on " ~ (columns | sort | join(', '))
+                ~ " but stores " ~ (stored | sort | join(', '))
+                ~ ": make the list of compared columns every column but "
+                ~ key ~ " and _built_at."
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -346,6 +346,7 @@ touchpoints_current as {{ not_materialized() }} (
 ),
 
 {% if is_incremental() %}
+    {{- check_compared_columns(touchpoint_columns, 'touchpoint_id') }}
     {# Rebuilt by key (docs/incremental.md): the purchases and returns of the orders
        rewritten above, each of their ids removed when the order no longer has it (unpaid,
        refund taken back, customer erased or unresolved); and every other touchpoint compared

@@ -303,6 +303,46 @@ final as (
         -- lineage
         {{ built_at() }} as _built_at
     from first_purchases_flagged
-)
+),
 
-select * from final
+{% if is_incremental() %}
+    {#- Every column after the key, as `final` selects them. -#}
+    {%- set order_columns = [
+        'platform_order_id', 'pos_receipt_id', 'customer_id', 'shop_id', 'store_id',
+        'pickup_store_id', 'returned_order_id', 'channel', 'platform', 'status',
+        'gross_amount', 'discount_amount', 'shipping_fee', 'paid_amount', 'refund_amount',
+        'net_amount', 'is_paid', 'is_return', 'has_refund', 'is_pickup_in_store',
+        'is_first_purchase_ever', 'is_first_purchase_in_channel', 'ordered_at', 'paid_at',
+    ] %}
+    {{- check_compared_columns(order_columns, 'order_id') }}
+    {# Of the orders rebuilt, write only those whose row differs from the stored one, and
+       those staged since (the touchpoints read a refund's time from the staged order): a
+       customer's other orders are rebuilt to recompute the first-purchase flags, but most
+       keep theirs, and the models after this one take every order it writes. #}
+    stored_rows as (
+        select
+            order_id,
+            {{ order_columns | join(',\n            ') }}
+        from {{ this }}
+        where order_id in (select final.order_id from final)
+    ),
+
+    rows_written as (
+        select final.*
+        from final
+        left join stored_rows
+            on final.order_id = stored_rows.order_id
+        where
+            stored_rows.order_id is null
+            or final.order_id in (select orders_written.order_id from orders_written)
+            {%- for column in order_columns %}
+                or final.{{ column }} is distinct from stored_rows.{{ column }}
+            {%- endfor %}
+    )
+{% else %}
+    rows_written as (
+        select * from final
+    )
+{% endif %}
+
+select * from rows_written
