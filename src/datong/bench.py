@@ -192,6 +192,11 @@ def node_results(target_dir: Path) -> list[dict[str, Any]]:
         node = nodes.get(unique_id, {})
         fqn = node.get("fqn") or []
         execute = [t for t in result.get("timing", []) if t.get("name") == "execute"]
+        # The models a data test reads: its model for a generic test, every model a singular
+        # test refers to.
+        attached = node.get("attached_node")
+        reads = [attached] if attached else [
+            n for n in node.get("depends_on", {}).get("nodes", []) if n.startswith("model.")]
         rows.append({
             "kind": kind,
             # A data test's unique_id ends in a hash when its name is long; a unit test's
@@ -199,6 +204,7 @@ def node_results(target_dir: Path) -> list[dict[str, Any]]:
             "name": ".".join(unique_id.split(".")[2:]) if kind == "unit_test"
             else node.get("name") or unique_id.split(".")[-1],
             "layer": fqn[1] if kind == "model" and len(fqn) > 2 else None,
+            "reads": sorted(r.split(".")[-1] for r in reads) if kind == "test" else [],
             "status": result["status"],
             "seconds": round(float(result["execution_time"]), 3),
             "started_at": _parse_time(execute[0].get("started_at")) if execute else None,

@@ -139,3 +139,38 @@ def test_a_night_reports_the_spill_of_its_own_warehouse(tmp_path):
     assert night["spill_peak_mb"] == 2.0
     assert night["spilling_nodes"] == {"fct_spilling": 2.0}
     assert json.loads((checkout.target / "run_results.json").read_text())["results"]
+
+
+def test_the_large_facts_are_timed_apart_each_night(night_report):
+    report = night_report["json"]
+    for checkout in report["checkouts"]:
+        for night in checkout["nights"]:
+            facts = night["facts"]
+            assert facts["models"] == len(bench_day.FACT_MODELS)
+            assert facts["model_seconds"] == pytest.approx(sum(
+                night["model_seconds"][name] for name in bench_day.FACT_MODELS), abs=1e-3)
+            assert 0 < facts["model_seconds"] < night["model_seconds_total"]
+            # `--models-only`: no data test ran.
+            assert facts["tests"] == 0 and facts["test_seconds"] == 0
+    assert "| large facts' batch: models, dbt's time summed (s, median) |" in \
+        night_report["markdown"]
+
+
+def test_a_facts_test_reads_only_the_facts_and_what_comes_before_the_marts():
+    def node(kind, name, seconds, layer=None, reads=()):
+        return {"kind": kind, "name": name, "seconds": seconds, "layer": layer,
+                "reads": list(reads)}
+
+    nodes = [
+        node("model", "stg_ecommerce__orders", 1.0, "staging"),
+        node("model", "int_identity_records_resolved", 5.0, "intermediate"),
+        node("model", "fct_orders", 2.0, "marts"),
+        node("model", "dim_customers", 7.0, "marts"),
+        node("test", "unique_fct_orders_order_id", 0.5, reads=["fct_orders"]),
+        node("test", "customer_missing_only_when_erased", 0.25,
+             reads=["fct_orders", "int_identity_records_resolved"]),
+        node("test", "acquisitions_reconcile", 3.0, reads=["fct_orders", "dim_customers"]),
+        node("test", "unique_dim_customers_customer_id", 3.0, reads=["dim_customers"]),
+    ]
+    assert bench_day.fact_seconds(nodes) == {
+        "models": 2, "model_seconds": 3.0, "tests": 2, "test_seconds": 0.75}
