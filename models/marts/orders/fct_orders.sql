@@ -324,7 +324,6 @@ final as (
             order_id,
             {{ order_columns | join(',\n            ') }}
         from {{ this }}
-        where order_id in (select final.order_id from final)
     ),
 
     rows_written as (
