@@ -324,6 +324,7 @@ final as (
             order_id,
             {{ order_columns | join(',\n            ') }}
         from {{ this }}
+        where order_id in (select orders_rebuilt.order_id from orders_rebuilt)
     ),
 
     rows_written as (
