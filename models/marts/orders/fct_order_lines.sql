@@ -134,8 +134,8 @@ products as {{ not_materialized() }} (
         where order_id in (select orders_rebuilt.order_id from orders_rebuilt)
     ),
 
-    {# By the receipt id inside the order id: prefixing every stored receipt line's id
-       instead costs a string per line. #}
+    {# By the receipt id inside the order id: prefixing the receipt id of every staged
+       receipt line instead costs a string per line. #}
     receipt_lines_rebuilt as (
         select * from receipt_lines
         where receipt_id in (
