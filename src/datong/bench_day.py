@@ -13,7 +13,13 @@ the facts' exports to the fact tables (`FACT_MODELS`), with their data tests apa
    does) and keep a copy of that warehouse: the state before the night's build;
 4. `--rounds` times, alternating the checkouts (baseline, candidate, baseline, ...): copy the
    kept warehouse and time the night's `dbt build` on it (`make build-batch`: models, seeds and
-   data tests, not the unit tests; `--models-only` leaves the data tests out too).
+   data tests, not the unit tests; `--models-only` leaves the data tests out too);
+5. in the same round, the night again from another copy with the large facts apart: dbt runs
+   in stages, so that the facts' wall clock is taken with nothing else running beside them:
+   the models the facts' staging reads from other exports; the facts' staging (timed); the
+   rest of what the fact tables read, identity included; the fact tables (timed); the night's
+   other models; then, unless `--models-only`, the data tests counted as the facts' (timed). The fact tables must then hold the same rows as
+   after the whole night (a count and an order-free hash of every row but `_built_at`).
 
 Every build is timed as bench.py times a build: wall clock, CPU time of the process tree, peak
 resident memory of the tree, and dbt's own time for every node from `run_results.json`. Running
@@ -70,6 +76,10 @@ FACT_MODELS = (
     "stg_wechat__quarantine",
     "fct_orders", "fct_order_lines", "fct_customer_touchpoints",
 )
+FACT_TABLES = ("fct_orders", "fct_order_lines", "fct_customer_touchpoints")
+# The facts' exports up to their staging models and quarantines: everything of FACT_MODELS
+# that runs before identity.
+FACT_STAGING = tuple(name for name in FACT_MODELS if name not in FACT_TABLES)
 # How many models the Markdown report compares.
 TOP_MODELS = 20
 # How many nodes that ran while DuckDB spilled the Markdown report names per checkout.
@@ -205,6 +215,7 @@ def fact_seconds(nodes: list[dict[str, Any]]) -> dict[str, float]:
         "model_seconds": round(sum(n["seconds"] for n in models), 3),
         "tests": len(tests),
         "test_seconds": round(sum(n["seconds"] for n in tests), 3),
+        "test_names": sorted(n["name"] for n in tests),
     }
 
 
@@ -232,7 +243,82 @@ def night_round(checkout: Checkout, night_build: list[str], index: int) -> dict[
         stale.unlink(missing_ok=True)
     shutil.copyfile(checkout.before_night, checkout.night)
     try:
-        return measure_build(f"night_{index}", night_build, checkout, checkout.night)
+        night = measure_build(f"night_{index}", night_build, checkout, checkout.night)
+        return night | {"fact_tables": fact_fingerprints(checkout.night)}
+    finally:
+        checkout.night.unlink(missing_ok=True)
+
+
+def fact_fingerprints(duckdb_path: Path) -> dict[str, list[int]]:
+    """Rows and an order-free hash of every column but `_built_at`, per fact table."""
+    import duckdb
+
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        schema = dict(con.execute(
+            "select table_name, table_schema from information_schema.tables "
+            "where table_name in (" + ", ".join(f"'{t}'" for t in FACT_TABLES) + ")").fetchall())
+        return {table: [int(v) for v in con.execute(
+            "select count(*), coalesce(sum(hash(t)), 0) from "
+            f"(select * exclude (_built_at) from {schema[table]}.{table}) as t").fetchone()]
+            for table in FACT_TABLES}
+
+
+def facts_test_names(night: dict[str, Any]) -> list[str]:
+    """The data tests a whole night counted as the facts' (fact_seconds)."""
+    return sorted(night["facts"]["test_names"])
+
+
+def apart_stages(dbt: str, test_names: list[str]) -> list[tuple[str, bool, list[str]]]:
+    """The night in stages, each a dbt invocation: (name, counted as the facts', command)."""
+    run = [dbt, "run", "--target", "dev", "--quiet"]
+    stages = [
+        ("upstream of the facts' staging", False,
+         [*run, "-s", *(f"+{m}" for m in FACT_STAGING), "--exclude", *FACT_MODELS]),
+        ("facts' staging", True, [*run, "-s", *FACT_STAGING]),
+        ("upstream of the fact tables", False,
+         [*run, "-s", *(f"+{m}" for m in FACT_TABLES),
+          "--exclude", *(f"+{m}" for m in FACT_STAGING), *FACT_TABLES]),
+        ("fact tables", True, [*run, "-s", *FACT_TABLES]),
+        # The rest, so that the stages build the whole night's models; some of the facts'
+        # tests also read a mart after them (a relationship with `dim_customers`).
+        ("the night's other models", False,
+         [*run, "--exclude", *(f"+{m}" for m in FACT_MODELS)]),
+    ]
+    if test_names:
+        stages.append(("facts' data tests", False,
+                       [dbt, "test", "--target", "dev", "--quiet",
+                        "--exclude-resource-type", "unit_test", "-s", *test_names]))
+    return stages
+
+
+def apart_round(checkout: Checkout, dbt: str, test_names: list[str],
+                index: int) -> dict[str, Any]:
+    """The night from a fresh copy in stages, the large facts timed with nothing beside them."""
+    for stale in (checkout.night, checkout.night.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(checkout.before_night, checkout.night)
+    try:
+        stages = []
+        for name, counted, command in apart_stages(dbt, test_names):
+            step = measure_build(f"apart_{index}_{len(stages) + 1}", command, checkout,
+                                 checkout.night)
+            stages.append({"stage": name, "counted": counted} | {
+                key: step[key] for key in ("started_at", "seconds", "cpu_seconds",
+                                           "peak_rss_mb", "spill_peak_mb", "command",
+                                           "failures", "model_seconds")}
+                | {"nodes": step["nodes"]})
+            if step["failures"]:
+                break
+        tests = [s for s in stages if s["stage"] == "facts' data tests"]
+        return {
+            "started_at": stages[0]["started_at"],
+            "stages": stages,
+            "failures": sorted({f for s in stages for f in s["failures"]}),
+            "facts_wall_seconds": round(sum(s["seconds"] for s in stages if s["counted"]), 3),
+            "facts_tests_wall_seconds": round(tests[0]["seconds"], 3) if tests else None,
+            "facts_tests_run": tests[0]["nodes"] if tests else 0,
+            "fact_tables": fact_fingerprints(checkout.night),
+        }
     finally:
         checkout.night.unlink(missing_ok=True)
 
@@ -269,9 +355,13 @@ def bench_day(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         batches = [batches_dir / name for name in names]
         prepared = {c.label: prepare(c, batches, history_build, datong) for c in checkouts}
         rounds: dict[str, list[dict[str, Any]]] = {c.label: [] for c in checkouts}
+        aparts: dict[str, list[dict[str, Any]]] = {c.label: [] for c in checkouts}
         for index in range(1, args.rounds + 1):
             for checkout in checkouts:
-                rounds[checkout.label].append(night_round(checkout, night_build, index))
+                night = night_round(checkout, night_build, index)
+                rounds[checkout.label].append(night)
+                aparts[checkout.label].append(
+                    apart_round(checkout, dbt, facts_test_names(night), index))
     total_seconds = time.perf_counter() - started
 
     manifest = json.loads((data / "truth" / "manifest.json").read_text())
@@ -287,6 +377,12 @@ def bench_day(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             **prepared[checkout.label],
             "nights": nights,
             "night_median_seconds": round(median, 3),
+            "apart": aparts[checkout.label],
+            "apart_facts_median_seconds": round(statistics.median(
+                a["facts_wall_seconds"] for a in aparts[checkout.label]), 3),
+            "apart_fact_tables_match_night": all(
+                a["fact_tables"] == n["fact_tables"]
+                for a, n in zip(aparts[checkout.label], nights)),
             "night_share_of_history": round(median / history["seconds"], 3),
             "raw_rows_match_manifest":
                 prepared[checkout.label]["raw_rows_before_night"] == manifest["rows"],
@@ -375,6 +471,25 @@ def render_markdown(report: dict[str, Any]) -> str:
         for c in checkouts])
     row("large facts' data tests, dbt's time summed (s, median)", [
         f"{median_facts(c, 'test_seconds'):.1f}" for c in checkouts])
+    row("large facts apart: wall of their staging + fact tables, per round (s)", [
+        ", ".join(" + ".join(f"{s['seconds']:.1f}" for s in a["stages"] if s["counted"])
+                  + f" = {a['facts_wall_seconds']:.1f}" for a in c["apart"])
+        for c in checkouts])
+    row("large facts apart, median wall (s)", [
+        f"**{c['apart_facts_median_seconds']:.1f}**" for c in checkouts])
+    row(f"large facts apart within {report['goal_seconds']:.0f} s", [
+        "yes" if c["apart_facts_median_seconds"] <= report["goal_seconds"] else "no"
+        for c in checkouts])
+    row("large facts apart: their data tests, wall per round (s, tests run)", [
+        ", ".join("none" if a["facts_tests_wall_seconds"] is None
+                  else f"{a['facts_tests_wall_seconds']:.1f} ({a['facts_tests_run']})"
+                  for a in c["apart"]) for c in checkouts])
+    row("large facts apart: other stages, wall per round (s)", [
+        ", ".join(" + ".join(f"{s['seconds']:.1f}" for s in a["stages"]
+                             if not s["counted"] and s["stage"] != "facts' data tests")
+                  for a in c["apart"]) for c in checkouts])
+    row("fact tables apart equal the whole night's", [
+        "yes" if c["apart_fact_tables_match_night"] else "NO" for c in checkouts])
     for kind in ("model", "test"):
         row(f"night, dbt's time of {kind}s (s, median)",
             [f"{median_kind(c, kind):.1f}" for c in checkouts])
@@ -417,5 +532,9 @@ def render_markdown(report: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     report = run_and_report(args, "bench_day", bench_day, render_markdown)
     ok = all(c["raw_rows_match_manifest"] and not any(n["failures"] for n in c["nights"])
-             and not c["history_build"]["failures"] for c in report["checkouts"])
+             and not c["history_build"]["failures"] and c["apart_fact_tables_match_night"]
+             and not any(a["failures"] for a in c["apart"])
+             and all(a["facts_tests_run"] == n["facts"]["tests"]
+                     for a, n in zip(c["apart"], c["nights"]))
+             for c in report["checkouts"])
     return 0 if ok else 1

@@ -4,6 +4,7 @@ side, and the figures it reports are taken from real builds."""
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 import textwrap
 
@@ -173,4 +174,80 @@ def test_a_facts_test_reads_only_the_facts_and_what_comes_before_the_marts():
         node("test", "unique_dim_customers_customer_id", 3.0, reads=["dim_customers"]),
     ]
     assert bench_day.fact_seconds(nodes) == {
-        "models": 2, "model_seconds": 3.0, "tests": 2, "test_seconds": 0.75}
+        "models": 2, "model_seconds": 3.0, "tests": 2, "test_seconds": 0.75,
+        "test_names": ["customer_missing_only_when_erased", "unique_fct_orders_order_id"]}
+
+
+def test_the_night_apart_builds_every_model_once_in_order(night_report):
+    report = night_report["json"]
+    for checkout in report["checkouts"]:
+        manifest = json.loads((night_report["workdir"] / checkout["label"] / "target"
+                               / "manifest.json").read_text())
+        parents = {node["name"]: {p.split(".")[-1] for p in node["depends_on"]["nodes"]
+                                  if p.startswith("model.")}
+                   for node in manifest["nodes"].values() if node["resource_type"] == "model"}
+        for apart, night in zip(checkout["apart"], checkout["nights"], strict=True):
+            assert apart["failures"] == []
+            # The apart round starts after the whole night of its round, from its own copy.
+            assert apart["started_at"] > night["started_at"] + night["seconds"]
+            stages = [set(stage["model_seconds"]) for stage in apart["stages"]]
+            assert [s["stage"] for s in apart["stages"]] == [
+                "upstream of the facts' staging", "facts' staging",
+                "upstream of the fact tables", "fact tables", "the night's other models"]
+            # Disjoint, together the night's models, and a model's parents come before it.
+            assert sum(len(models) for models in stages) == len(set().union(*stages))
+            assert set().union(*stages) == set(night["model_seconds"])
+            built: set[str] = set()
+            for models in stages:
+                for model in models:
+                    assert parents[model] <= built | models, model
+                built |= models
+            counted = [s for s in apart["stages"] if s["counted"]]
+            assert set().union(*(s["model_seconds"] for s in counted)) == set(
+                bench_day.FACT_MODELS)
+            assert apart["facts_wall_seconds"] == pytest.approx(
+                sum(s["seconds"] for s in counted), abs=1e-3)
+            # `--models-only`: the facts' data tests are not run apart either.
+            assert apart["facts_tests_wall_seconds"] is None and apart["facts_tests_run"] == 0
+            assert apart["fact_tables"] == night["fact_tables"]
+            assert all(rows > 0 for rows, _ in night["fact_tables"].values())
+        assert checkout["apart_fact_tables_match_night"] is True
+        assert checkout["apart_facts_median_seconds"] == pytest.approx(statistics.median(
+            a["facts_wall_seconds"] for a in checkout["apart"]), abs=1e-3)
+    assert "| large facts apart, median wall (s) |" in night_report["markdown"]
+    assert "| fact tables apart equal the whole night's | yes | yes |" in night_report["markdown"]
+
+
+def test_the_facts_data_tests_run_apart_by_name():
+    stages = bench_day.apart_stages("dbt", ["not_null_fct_orders_order_id", "orders_reconcile"])
+    name, counted, command = stages[-1]
+    assert (name, counted) == ("facts' data tests", False)
+    assert command[:2] == ["dbt", "test"]
+    assert command[command.index("-s") + 1:] == ["not_null_fct_orders_order_id",
+                                                 "orders_reconcile"]
+    assert [s[0] for s in bench_day.apart_stages("dbt", [])][-1] == "the night's other models"
+
+
+def test_a_fact_fingerprint_ignores_order_and_built_at_but_not_values(tmp_path):
+    import duckdb
+
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        for table in bench_day.FACT_TABLES:
+            con.execute(f"create table marts.{table} as select * from (values "
+                        "('a', 1.50::decimal(18, 2), now()), ('b', null, now())) "
+                        "as t(order_id, amount, _built_at)")
+    before = bench_day.fact_fingerprints(path)
+    assert {rows for rows, _ in before.values()} == {2}
+    with duckdb.connect(str(path)) as con:
+        # Written again in another order, at another time: the same rows.
+        con.execute("create or replace table marts.fct_orders as select order_id, amount, "
+                    "now() + interval 1 day as _built_at from marts.fct_orders "
+                    "order by order_id desc")
+    assert bench_day.fact_fingerprints(path) == before
+    with duckdb.connect(str(path)) as con:
+        con.execute("update marts.fct_order_lines set amount = 1.51 where order_id = 'a'")
+    after = bench_day.fact_fingerprints(path)
+    assert after["fct_order_lines"] != before["fct_order_lines"]
+    assert after["fct_orders"] == before["fct_orders"]
