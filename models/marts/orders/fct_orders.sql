@@ -128,7 +128,10 @@ offline_unioned as (
     from offline_linked
 ),
 
-unioned as (
+{# Read twice when incremental: once in narrow columns to find the changed orders, once for
+   the few rebuilt in full. Materialised, DuckDB would first copy every order in every column
+   (docs/scale.md, "Import CTEs read more than once"). #}
+unioned as {{ not_materialized() }} (
     select * from online_unioned
     union all
     select * from offline_unioned
