@@ -251,3 +251,28 @@ def test_a_fact_fingerprint_ignores_order_and_built_at_but_not_values(tmp_path):
     after = bench_day.fact_fingerprints(path)
     assert after["fct_order_lines"] != before["fct_order_lines"]
     assert after["fct_orders"] == before["fct_orders"]
+
+
+@pytest.fixture(scope="module")
+def tested_night_report(tmp_path_factory):
+    # One checkout, one round, data tests on: the facts' tests are run apart by name.
+    return run_bench_command(bench_day, "bench_day", tmp_path_factory, "--persons", str(PERSONS),
+                             "--seed", "11", "--rounds", "1")
+
+
+def test_the_facts_data_tests_run_apart_are_the_nights(tested_night_report):
+    (checkout,) = tested_night_report["json"]["checkouts"]
+    (night,), (apart,) = checkout["nights"], checkout["apart"]
+    assert night["failures"] == [] and apart["failures"] == []
+    facts = night["facts"]
+    # Reconciliations, relationships with `dim_customers`, keys: the facts' tests are many.
+    assert facts["tests"] == len(facts["test_names"]) > 100
+    assert "assert_order_lines_reconcile_to_fct_orders" in facts["test_names"]
+    assert "relationships_fct_orders_customer_id__customer_id__ref_dim_customers_" in \
+        facts["test_names"]
+    # Two tests may share a name; selected by name, both run, as in the night.
+    assert apart["facts_tests_run"] == facts["tests"]
+    assert apart["stages"][-1]["stage"] == "facts' data tests"
+    assert apart["facts_tests_wall_seconds"] == apart["stages"][-1]["seconds"] > 0
+    assert apart["fact_tables"] == night["fact_tables"]
+    assert f"({facts['tests']})" in tested_night_report["markdown"]
