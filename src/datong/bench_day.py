@@ -19,8 +19,9 @@ the wall clock of those models built apart from the rest of the night:
    in stages, so that the facts' wall clock is taken with nothing else running beside them:
    the models the facts' staging reads from other exports; the facts' staging (timed); the
    rest of what the fact tables read, identity included; the fact tables (timed); the night's
-   other models; then, unless `--models-only`, the data tests counted as the facts' (timed). The fact tables must then hold the same rows as
-   after the whole night (a count and an order-free hash of every row but `_built_at`).
+   other models; then, unless `--models-only`, the data tests counted as the facts' (timed).
+   The fact tables must then hold the same rows as after the whole night (a count and an
+   order-free hash of every row but `_built_at`).
 
 Every build is timed as bench.py times a build: wall clock, CPU time of the process tree, peak
 resident memory of the tree, and dbt's own time for every node from `run_results.json`. Running
@@ -202,7 +203,7 @@ def measure_build(name: str, command: list[str], checkout: Checkout, duckdb_path
     } | summary
 
 
-def fact_seconds(nodes: list[dict[str, Any]]) -> dict[str, float]:
+def fact_seconds(nodes: list[dict[str, Any]]) -> dict[str, Any]:
     """dbt's time of the large facts' models, summed as if they ran one after another, and
     of the data tests that read only those models and the ones before the marts (a test
     that also reads another mart checks that mart, not the facts)."""
