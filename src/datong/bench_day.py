@@ -265,11 +265,6 @@ def fact_fingerprints(duckdb_path: Path) -> dict[str, list[int]]:
             for table in FACT_TABLES}
 
 
-def facts_test_names(night: dict[str, Any]) -> list[str]:
-    """The data tests a whole night counted as the facts' (fact_seconds)."""
-    return sorted(night["facts"]["test_names"])
-
-
 def apart_stages(dbt: str, test_names: list[str]) -> list[tuple[str, bool, list[str]]]:
     """The night in stages, each a dbt invocation: (name, counted as the facts', command)."""
     run = [dbt, "run", "--target", "dev", "--quiet"]
@@ -364,7 +359,7 @@ def bench_day(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 night = night_round(checkout, night_build, index)
                 rounds[checkout.label].append(night)
                 aparts[checkout.label].append(
-                    apart_round(checkout, dbt, facts_test_names(night), index))
+                    apart_round(checkout, dbt, night["facts"]["test_names"], index))
     total_seconds = time.perf_counter() - started
 
     manifest = json.loads((data / "truth" / "manifest.json").read_text())
